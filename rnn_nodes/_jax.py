@@ -1,0 +1,31 @@
+"""Calling jitted JAX functions from numpy code, at the caller's precision.
+
+JAX computes in float32 unless 64-bit mode is on, and the project never turns
+that mode on globally. A float64 network therefore runs its JAX calls inside
+``jax.enable_x64(True)``, a thread-local context: float64 arrays go in, float64
+arrays come out, and everyone else's JAX keeps its own setting.
+"""
+
+import jax
+import numpy as np
+
+
+def call_at_precision(function, *arrays):
+    """Call a jitted JAX ``function`` on numpy ``arrays`` and return numpy.
+
+    Parameters
+    ----------
+    function : callable
+        A jitted JAX function of the arrays.
+    *arrays : ndarray
+        Inputs, all float32 or all float64.
+
+    Returns
+    -------
+    ndarray
+        The result as a numpy array of the inputs' dtype.
+    """
+    if arrays[0].dtype == np.float64:
+        with jax.enable_x64(True):
+            return np.asarray(function(*arrays))
+    return np.asarray(function(*arrays))

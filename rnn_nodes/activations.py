@@ -1,0 +1,171 @@
+"""Activation functions and their derivatives, built once from ``jax.grad``.
+
+An :class:`Activation` wraps a function written with ``jax.numpy``. For an
+elementwise function the derivative is ``jax.vmap(jax.grad(f))`` applied to the
+flattened array, jitted once when the activation is made; nobody writes a
+derivative by hand and nothing is rebuilt inside a backward pass. Softmax is
+not elementwise: it gets its exact vector-Jacobian product.
+
+Registered names: ``identity``, ``sigmoid``, ``tanh``, ``relu``,
+``leaky_relu`` (slope 0.01, as PyTorch) and ``softmax`` (over the last axis).
+Any other elementwise ``jnp`` function can be passed as a callable.
+"""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+
+from rnn_nodes._jax import call_at_precision
+
+LEAKY_RELU_SLOPE = 0.01
+
+
+def identity(z):
+    return z
+
+
+def sigmoid(z):
+    return jax.nn.sigmoid(z)
+
+
+def tanh(z):
+    return jnp.tanh(z)
+
+
+def relu(z):
+    # where, not maximum: the derivative at 0 is then 0, not 1/2
+    return jnp.where(z > 0, z, 0.0)
+
+
+def leaky_relu(z):
+    return jnp.where(z > 0, z, LEAKY_RELU_SLOPE * z)
+
+
+def softmax(z):
+    return jax.nn.softmax(z, axis=-1)
+
+
+def _elementwise_derivative(function):
+    """The derivative of an elementwise ``function``, for arrays of any shape."""
+    derivative_of_scalar = jax.vmap(jax.grad(function))
+
+    def derivative(z):
+        return derivative_of_scalar(z.ravel()).reshape(z.shape)
+
+    return derivative
+
+
+def _softmax_vjp(z, dC_dh):
+    """dC/dz of h = softmax(z): s * (dC/dh - sum(dC/dh * s)), per row."""
+    s = jnp.broadcast_to(jax.nn.softmax(z, axis=-1), dC_dh.shape)
+    return s * (dC_dh - jnp.sum(dC_dh * s, axis=-1, keepdims=True))
+
+
+class Activation:
+    """An activation function, its jitted forward and its backward rule.
+
+    Parameters
+    ----------
+    function : callable
+        ``jnp`` function of one array.
+    name : str
+        Name shown in reprs and error messages.
+    elementwise : bool, default=True
+        If True the derivative is ``vmap(grad(function))``; if False the
+        function must be softmax-like and ``vector_jacobian`` is given.
+    vector_jacobian : callable, optional
+        ``(z, dC_dh) -> dC_dz`` for a non-elementwise function.
+    """
+
+    def __init__(self, function, name, elementwise=True, vector_jacobian=None):
+        self.function = function
+        self.name = name
+        self.elementwise = elementwise
+        self._forward = jax.jit(function)
+        if elementwise:
+            self._derivative = jax.jit(_elementwise_derivative(function))
+        else:
+            self._vector_jacobian = jax.jit(vector_jacobian)
+
+    def __repr__(self):
+        return f"Activation({self.name!r})"
+
+    def __call__(self, z):
+        """sigma(z) for a numpy array ``z`` of any shape."""
+        return call_at_precision(self._forward, z)
+
+    def derivative(self, z):
+        """sigma'(z) elementwise, shape of ``z`` (elementwise activations only)."""
+        if not self.elementwise:
+            raise TypeError(
+                f"activation {self.name!r} is not elementwise and has no "
+                "elementwise derivative; use vector_jacobian"
+            )
+        return call_at_precision(self._derivative, z)
+
+    def vector_jacobian(self, z, dC_dh):
+        """dC/dz given dC/dh, where h = sigma(z).
+
+        Parameters
+        ----------
+        z : ndarray of shape (batch, n)
+            Pre-activations.
+        dC_dh : ndarray of shape (..., batch, n)
+            Gradient with respect to the activations; leading axes (the
+            truncation budgets of a recurrent layer) are carried along.
+
+        Returns
+        -------
+        ndarray of the shape of ``dC_dh``
+        """
+        if self.elementwise:
+            return dC_dh * self.derivative(z)
+        return call_at_precision(self._vector_jacobian, z, dC_dh)
+
+
+ACTIVATIONS = {
+    "identity": Activation(identity, "identity"),
+    "sigmoid": Activation(sigmoid, "sigmoid"),
+    "tanh": Activation(tanh, "tanh"),
+    "relu": Activation(relu, "relu"),
+    "leaky_relu": Activation(leaky_relu, "leaky_relu"),
+    "softmax": Activation(softmax, "softmax", elementwise=False, vector_jacobian=_softmax_vjp),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _from_callable(function):
+    return Activation(function, getattr(function, "__name__", repr(function)))
+
+
+def get_activation(activation):
+    """Look up an activation by name, or wrap a user's elementwise ``jnp`` function.
+
+    Parameters
+    ----------
+    activation : str, Activation or callable
+        A registered name, an :class:`Activation`, or an elementwise function
+        written with ``jax.numpy``. The same callable always gives the same
+        :class:`Activation`, so its derivative is compiled once.
+
+    Returns
+    -------
+    Activation
+    """
+    if isinstance(activation, Activation):
+        return activation
+    if isinstance(activation, str):
+        try:
+            return ACTIVATIONS[activation]
+        except KeyError:
+            raise ValueError(
+                f"Received an invalid value for argument `activation`, expected one "
+                f"of {sorted(ACTIVATIONS)} or a callable, got {activation!r}"
+            ) from None
+    if callable(activation):
+        return _from_callable(activation)
+    raise TypeError(
+        "Received an invalid value for argument `activation`, expected a name or "
+        f"a callable, got {type(activation).__name__}: {activation!r}"
+    )

@@ -1,0 +1,148 @@
+"""Cost functions, their gradients from ``jax.grad``, and their exact pairings.
+
+Normalisation (``y_hat`` and ``t`` of shape ``(batch, time, outputs)`` for a
+sequence output or ``(batch, outputs)`` for a many-to-one output):
+
+``mse``
+    mean over **all** elements of ``(y_hat - t)**2``: averaged over batch,
+    time and outputs (as ``torch.nn.MSELoss`` and Keras).
+``bce``
+    binary cross-entropy, ``-mean(t log y_hat + (1 - t) log(1 - y_hat))``
+    over all elements.
+``cce``
+    categorical cross-entropy, ``-sum(t log y_hat) / rows``: summed over the
+    classes, averaged over the rows (``batch`` or ``batch * time``).
+
+``y_hat`` is clipped into ``[eps, 1 - eps]`` (machine epsilon of its dtype)
+inside the logarithms, so a saturated output gives a large finite cost, not
+``inf`` or NaN.
+
+Each cost knows the output activation it pairs with exactly. For sigmoid +
+``bce`` and softmax + ``cce`` the gradient with respect to the output layer's
+pre-activation is ``(y_hat - t) / N``; using it directly avoids dividing by a
+probability that has underflowed to zero.
+"""
+
+import functools
+
+import jax
+import jax.numpy as jnp
+
+from rnn_nodes._jax import call_at_precision
+
+
+def mse(y_hat, t):
+    return jnp.mean((y_hat - t) ** 2)
+
+
+def _clip_probability(y_hat):
+    eps = jnp.finfo(y_hat.dtype).eps
+    return jnp.clip(y_hat, eps, 1 - eps)
+
+
+def bce(y_hat, t):
+    p = _clip_probability(y_hat)
+    return -jnp.mean(t * jnp.log(p) + (1 - t) * jnp.log(1 - p))
+
+
+def cce(y_hat, t):
+    rows = y_hat.size // y_hat.shape[-1]
+    return -jnp.sum(t * jnp.log(_clip_probability(y_hat))) / rows
+
+
+def _delta_per_element(y_hat, t):
+    return (y_hat - t) / y_hat.size
+
+
+def _delta_per_row(y_hat, t):
+    return (y_hat - t) / (y_hat.size // y_hat.shape[-1])
+
+
+class Cost:
+    """A scalar cost of the network's output and the target.
+
+    Parameters
+    ----------
+    function : callable
+        ``(y_hat, t) -> scalar`` written with ``jax.numpy``.
+    name : str
+        Name shown in reprs and error messages.
+    is_classification : bool, default=False
+        Whether accuracy is a meaningful score for this cost.
+    paired_activation : str, optional
+        Output activation for which ``paired_delta`` is exact.
+    paired_delta : callable, optional
+        ``(y_hat, t) -> dC/dz`` of the output pre-activation for that pairing.
+    """
+
+    def __init__(self, function, name, is_classification=False,
+                 paired_activation=None, paired_delta=None):
+        self.function = function
+        self.name = name
+        self.is_classification = is_classification
+        self.paired_activation = paired_activation
+        self._value = jax.jit(function)
+        self._gradient = jax.jit(jax.grad(function))
+        self._paired_delta = jax.jit(paired_delta) if paired_delta else None
+
+    def __repr__(self):
+        return f"Cost({self.name!r})"
+
+    def __call__(self, y_hat, t):
+        """The cost as a Python float."""
+        return float(call_at_precision(self._value, y_hat, t))
+
+    def gradient(self, y_hat, t):
+        """dC/dy_hat, shape of ``y_hat``."""
+        return call_at_precision(self._gradient, y_hat, t)
+
+    def pairs_with(self, activation):
+        """Whether ``delta`` may bypass the derivative of ``activation``."""
+        return self._paired_delta is not None and activation.name == self.paired_activation
+
+    def delta(self, y_hat, t):
+        """dC/dz of the output layer, for the paired activation only."""
+        return call_at_precision(self._paired_delta, y_hat, t)
+
+
+COSTS = {
+    "mse": Cost(mse, "mse"),
+    "bce": Cost(bce, "bce", is_classification=True,
+                paired_activation="sigmoid", paired_delta=_delta_per_element),
+    "cce": Cost(cce, "cce", is_classification=True,
+                paired_activation="softmax", paired_delta=_delta_per_row),
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _from_callable(function):
+    return Cost(function, getattr(function, "__name__", repr(function)))
+
+
+def get_cost(cost):
+    """Look up a cost by name, or wrap a user's ``(y_hat, t) -> scalar`` jnp function.
+
+    Parameters
+    ----------
+    cost : str, Cost or callable
+
+    Returns
+    -------
+    Cost
+    """
+    if isinstance(cost, Cost):
+        return cost
+    if isinstance(cost, str):
+        try:
+            return COSTS[cost]
+        except KeyError:
+            raise ValueError(
+                f"Received an invalid value for argument `cost`, expected one of "
+                f"{sorted(COSTS)} or a callable, got {cost!r}"
+            ) from None
+    if callable(cost):
+        return _from_callable(cost)
+    raise TypeError(
+        "Received an invalid value for argument `cost`, expected a name or a "
+        f"callable, got {type(cost).__name__}: {cost!r}"
+    )

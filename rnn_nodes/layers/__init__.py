@@ -1,0 +1,9 @@
+"""Layers: each owns its parameters and wires one node per time step."""
+
+from rnn_nodes.layers.base import Layer
+from rnn_nodes.layers.dense import DenseLayer
+from rnn_nodes.layers.input import InputLayer
+from rnn_nodes.layers.output import OutputLayer
+from rnn_nodes.layers.recurrent import RNNLayer
+
+__all__ = ["Layer", "InputLayer", "RNNLayer", "OutputLayer", "DenseLayer"]

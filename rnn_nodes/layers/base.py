@@ -1,0 +1,101 @@
+"""The contract every layer keeps, written once."""
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+from rnn_nodes.validation import check_positive_int
+
+
+class Layer(ABC):
+    """A layer owns its parameters and runs its nodes through time.
+
+    What a layer provides
+    ---------------------
+    ``n_features`` : int
+        Width of its output at one time step.
+    ``sequence_output`` : bool
+        True if the output is a sequence ``(batch, time, n_features)``,
+        False if it is one vector per sample ``(batch, n_features)``.
+    ``recurrent`` : bool
+        True for a layer with a state carried through time; its ``forward``
+        also takes the initial state ``h0`` and it sets ``h_last`` (the final
+        state) and, in ``backward``, ``dh0`` (dC/dh0).
+    ``params``, ``grads`` : dict of str to ndarray
+        Parameters and their gradient buffers, keyed by the names of the
+        notes (``W_layer``, ``b_layer``, ``W_time``, ``b_time``); empty for a
+        layer without parameters.
+    ``build(n_in, sequence_input, dtype, rng)``
+        Called once by the network when the layer is added: ``n_in`` is the
+        width of the layer below and ``sequence_input`` whether it gives a
+        sequence. Draws the initial weights from ``rng``.
+    ``forward(H)``
+        ``(batch, time, n_in)`` or ``(batch, n_in)`` in, the output out;
+        caches what ``backward`` needs in the nodes.
+    ``backward(dC_dH)``
+        Gradient of the cost with respect to the output in; zeroes and then
+        fills ``grads`` with the sum over time steps of every node's
+        contribution; returns the gradient with respect to the input.
+        Gradients inside a recurrent stack may carry a leading axis of
+        truncation budgets, ``(budgets, batch, time, n)``; a layer passes it
+        on unchanged.
+
+    A layer knows nothing of costs, regularisation or update rules.
+    """
+
+    sequence_output = True
+    recurrent = False
+
+    def __init__(self, n_features):
+        self.n_features = check_positive_int(n_features, "n_features")
+        self.params = {}
+        self.grads = {}
+        self.n_in = None
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.n_features})"
+
+    @property
+    def is_built(self):
+        return self.n_in is not None
+
+    @abstractmethod
+    def build(self, n_in, sequence_input, dtype, rng):
+        """Make the parameters for an input of width ``n_in``."""
+
+    @abstractmethod
+    def forward(self, H):
+        """The layer's output for input ``H``."""
+
+    @abstractmethod
+    def backward(self, dC_dH):
+        """Gradient buffers filled; gradient with respect to the input returned."""
+
+    def zero_grads(self):
+        for name, value in self.params.items():
+            self.grads[name] = np.zeros_like(value)
+
+    def set_params(self, **arrays):
+        """Replace parameters by copies of ``arrays`` of exactly the same shapes.
+
+        Raises
+        ------
+        ValueError
+            For an unknown name or a shape that differs from the current one.
+        """
+        for name, array in arrays.items():
+            if name not in self.params:
+                raise ValueError(
+                    f"{type(self).__name__} has no parameter {name!r}; it has "
+                    f"{sorted(self.params)}"
+                )
+            array = np.asarray(array, dtype=self.params[name].dtype)
+            if array.shape != self.params[name].shape:
+                raise ValueError(
+                    f"Argument `{name}` must have shape {self.params[name].shape}, "
+                    f"got {array.shape}"
+                )
+            if not np.all(np.isfinite(array)):
+                raise ValueError(f"Argument `{name}` contains NaN or infinite values")
+        for name, array in arrays.items():
+            self.params[name][...] = array

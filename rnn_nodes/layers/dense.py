@@ -1,0 +1,43 @@
+"""The dense layer: one vector per sequence (many-to-one), or after another dense layer."""
+
+import numpy as np
+
+from rnn_nodes.layers.dense_map import DenseMap
+from rnn_nodes.node import Node
+
+
+class DenseLayer(DenseMap):
+    """``y = sigma(h W_layer + b_layer)`` on the last time step of a sequence, or on a vector.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of outputs.
+    activation : str or callable, default="identity"
+    """
+
+    sequence_output = False
+
+    def forward(self, H):
+        """H : (batch, time, n_in) (the last step is read) or (batch, n_in) -> (batch, n)."""
+        self.time = H.shape[1] if self.sequence_input else None
+        h_last = H[:, -1] if self.sequence_input else H
+        self.nodes = [Node(self.params, self.grads, self.activation)]
+        return self.nodes[0].forward(h_last)
+
+    def backward(self, dC_dY=None, delta=None):
+        """dC/dy (or a paired delta) of shape (batch, n) -> dC/dH of the input.
+
+        Returns
+        -------
+        ndarray
+            (batch, time, n_in) with zeros before the last step, for a
+            sequence input; (batch, n_in) otherwise.
+        """
+        self.zero_grads()
+        dC_dh, _ = self.nodes[0].backward(dC_dY, delta)
+        if not self.sequence_input:
+            return dC_dh
+        dC_dH = np.zeros((dC_dh.shape[0], self.time, self.n_in), dC_dh.dtype)
+        dC_dH[:, -1] = dC_dh
+        return dC_dH

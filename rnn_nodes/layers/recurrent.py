@@ -1,0 +1,166 @@
+"""The Elman recurrent layer: one node per time step, wired through time."""
+
+import numpy as np
+
+from rnn_nodes.activations import get_activation
+from rnn_nodes.layers.base import Layer
+from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
+from rnn_nodes.node import Node
+from rnn_nodes.validation import check_optional_positive_int
+
+
+class RNNLayer(Layer):
+    """Elman recurrent layer, ``h_t = sigma(x_t W_layer + b_layer + h_{t-1} W_time + b_time)``.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of hidden units.
+    activation : str or callable, default="tanh"
+        See :func:`rnn_nodes.activations.get_activation`.
+    bptt_limit : int, optional
+        Truncated backpropagation through time: the cost at step ``s``
+        reaches back through the states of steps ``s - bptt_limit + 1 .. s``
+        only; earlier states count as constants (the user's initial state
+        ``h0`` is an input and receives gradient whenever the window reaches
+        step 0). None: full backpropagation through time. The network sets
+        this for all its recurrent layers.
+
+    Attributes
+    ----------
+    params : dict
+        ``W_layer`` (n_in, n), ``b_layer`` (n,), ``W_time`` (n, n), ``b_time`` (n,).
+        ``weight_ih_l0`` of PyTorch's ``nn.RNN`` is ``W_layer.T``,
+        ``weight_hh_l0`` is ``W_time.T``, ``bias_ih_l0`` and ``bias_hh_l0`` are
+        ``b_layer`` and ``b_time``.
+    h_last : ndarray of shape (batch, n)
+        The state after the last step of the latest forward pass.
+    dh0 : ndarray of shape (batch, n)
+        dC/dh0 after the latest backward pass.
+
+    Notes
+    -----
+    Truncation keeps, for every step, one gradient slice per number of steps
+    it may still travel back (the leading axis of ``dC_dH``, ``bptt_limit``
+    slices). A gradient injected at step ``s`` by the layer above starts in the
+    last slice; each step back in time moves every slice down by one and drops
+    the first. Slices pass unchanged to the layer below, so the window applies
+    to the whole stack, and every slice adds into the parameter gradients.
+    """
+
+    recurrent = True
+
+    def __init__(self, n_features, activation="tanh", bptt_limit=None):
+        super().__init__(n_features)
+        self.activation = get_activation(activation)
+        self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit")
+        self.nodes = []
+        self.h0 = None
+        self.h_last = None
+        self.dh0 = None
+
+    def build(self, n_in, sequence_input, dtype, rng):
+        if not sequence_input:
+            raise ValueError(
+                "RNNLayer needs a sequence below it; it cannot follow a DenseLayer"
+            )
+        n = self.n_features
+        self.params = {
+            "W_layer": glorot_uniform(rng, n_in, n, dtype),
+            "b_layer": np.zeros(n, dtype),
+            "W_time": orthogonal(rng, n, dtype),
+            "b_time": np.zeros(n, dtype),
+        }
+        self.zero_grads()
+        self.n_in = n_in
+
+    def set_torch_weights(self, weight_ih, weight_hh, bias_ih, bias_hh):
+        """Load weights in the layout of PyTorch's ``nn.RNN``.
+
+        Parameters
+        ----------
+        weight_ih : ndarray of shape (n, n_in)
+        weight_hh : ndarray of shape (n, n)
+        bias_ih, bias_hh : ndarray of shape (n,)
+        """
+        n, n_in = self.n_features, self.n_in
+        expected = {"weight_ih": (n, n_in), "weight_hh": (n, n), "bias_ih": (n,), "bias_hh": (n,)}
+        given = {"weight_ih": weight_ih, "weight_hh": weight_hh,
+                 "bias_ih": bias_ih, "bias_hh": bias_hh}
+        for name, array in given.items():
+            shape = np.shape(array)
+            if shape != expected[name]:
+                raise ValueError(
+                    f"Argument `{name}` must have shape {expected[name]} "
+                    f"(PyTorch's nn.RNN layout), got {shape}"
+                )
+        self.set_params(
+            W_layer=np.asarray(weight_ih).T, W_time=np.asarray(weight_hh).T,
+            b_layer=bias_ih, b_time=bias_hh,
+        )
+
+    def forward(self, H, h0=None):
+        """Run the nodes for t = 0 .. T-1.
+
+        Parameters
+        ----------
+        H : ndarray of shape (batch, time, n_in)
+        h0 : ndarray of shape (batch, n), optional
+            Initial state; zeros if None.
+
+        Returns
+        -------
+        ndarray of shape (batch, time, n)
+        """
+        batch, time, _ = H.shape
+        h_t = np.zeros((batch, self.n_features), H.dtype) if h0 is None else h0
+        self.h0 = h_t
+        self.nodes = [Node(self.params, self.grads, self.activation) for _ in range(time)]
+        out = np.empty((batch, time, self.n_features), H.dtype)
+        for t, node in enumerate(self.nodes):
+            h_t = node.forward(H[:, t], h_t)
+            out[:, t] = h_t
+        self.h_last = h_t
+        return out
+
+    def backward(self, dC_dH):
+        """Backpropagation through time, t = T-1 .. 0.
+
+        Parameters
+        ----------
+        dC_dH : ndarray of shape (batch, time, n) or (budgets, batch, time, n)
+            Gradient from the layer above; a 3-D gradient has the full budget.
+
+        Returns
+        -------
+        ndarray
+            dC/dH of the input, shape (batch, time, n_in), or
+            (budgets, batch, time, n_in) under truncation.
+        """
+        dC_dH = self._with_budgets(dC_dH)
+        self.zero_grads()
+        budgets, batch, time, _ = dC_dH.shape
+        dC_dH_layer = np.empty((budgets, batch, time, self.n_in), dC_dH.dtype)
+        dC_dh_next = np.zeros((budgets, batch, self.n_features), dC_dH.dtype)
+        for t in reversed(range(time)):
+            # total gradient of h_t: from the layer above and from step t+1
+            dC_dh = dC_dH[:, :, t] + dC_dh_next
+            dC_dH_layer[:, :, t], dC_dh_prev = self.nodes[t].backward(dC_dh)
+            dC_dh_next = self._one_step_back(dC_dh_prev)
+        self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
+        return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
+
+    def _with_budgets(self, dC_dH):
+        if dC_dH.ndim == 4:
+            return dC_dH
+        budgets = self.bptt_limit or 1
+        full = np.zeros((budgets,) + dC_dH.shape, dC_dH.dtype)
+        full[-1] = dC_dH
+        return full
+
+    def _one_step_back(self, dC_dh_prev):
+        if self.bptt_limit is None:
+            return dC_dh_prev
+        shifted = np.zeros_like(dC_dh_prev)
+        shifted[:-1] = dC_dh_prev[1:]  # the slice with one step left is spent
+        return shifted

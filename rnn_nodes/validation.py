@@ -1,0 +1,123 @@
+"""Checks at the public entry points: errors name the argument and echo what came."""
+
+import numbers
+
+import numpy as np
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    return f"{type(value).__name__}: {value!r}"
+
+
+def check_positive_int(value, name):
+    """Return ``value`` as int if it is an integer >= 1, else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"Received an invalid value for argument `{name}`, expected a "
+            f"positive integer, got {_describe(value)}"
+        )
+    if value < 1:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a "
+            f"positive integer, got {value}"
+        )
+    return int(value)
+
+
+def check_optional_positive_int(value, name):
+    return None if value is None else check_positive_int(value, name)
+
+
+def check_non_negative_float(value, name, allow_none=False):
+    """Return ``value`` as float if it is a finite real >= 0, else raise."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"Received an invalid value for argument `{name}`, expected a "
+            f"non-negative number, got {_describe(value)}"
+        )
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a "
+            f"finite non-negative number, got {value}"
+        )
+    return float(value)
+
+
+def check_dtype(dtype):
+    """Return numpy float32 or float64 for a dtype-like ``dtype``."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(
+            "Received an invalid value for argument `dtype`, expected "
+            f"'float32' or 'float64', got {dtype!r}"
+        )
+    return resolved
+
+
+def as_float_array(value, name, ndim, dtype):
+    """``value`` as a finite, non-empty float array of ``ndim`` axes.
+
+    Parameters
+    ----------
+    value : array-like
+    name : str
+        Argument name for error messages.
+    ndim : int or tuple of int
+        Allowed numbers of axes.
+    dtype : numpy dtype
+        Result dtype (always a copy-free cast where possible).
+
+    Returns
+    -------
+    ndarray
+    """
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"Argument `{name}` must be a numeric array, got {_describe(value)}")
+    array = np.asarray(value)
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    ):
+        raise TypeError(
+            f"Argument `{name}` must be a numeric array, got dtype {array.dtype}"
+        )
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"Argument `{name}` must be real, got dtype {array.dtype}")
+    if array.ndim not in allowed:
+        expected = " or ".join(f"{n}-D" for n in allowed)
+        raise ValueError(
+            f"Argument `{name}` must be {expected}, got an array of shape {array.shape}"
+        )
+    if array.size == 0:
+        raise ValueError(f"Argument `{name}` is empty (shape {array.shape})")
+    array = array.astype(dtype, copy=False)
+    if not np.all(np.isfinite(array)):
+        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        raise ValueError(f"Argument `{name}` contains {bad} NaN or infinite values")
+    return array
+
+
+def check_sequences(X, name, n_features, dtype):
+    """A batch of sequences ``(batch, time, n_features)`` as a float array."""
+    X = as_float_array(X, name, 3, dtype)
+    if X.shape[-1] != n_features:
+        raise ValueError(
+            f"Argument `{name}` has {X.shape[-1]} features per time step, but the "
+            f"network's InputLayer expects {n_features} (got shape {X.shape})"
+        )
+    return X
+
+
+def check_same_length(X, t, X_name, t_name):
+    if len(X) != len(t):
+        raise ValueError(
+            f"Arguments `{X_name}` and `{t_name}` hold different numbers of samples: "
+            f"{len(X)} and {len(t)}"
+        )
