@@ -7,6 +7,7 @@ from sklearn.exceptions import NotFittedError
 
 from rnn_nodes.costs import get_cost
 from rnn_nodes.layers import DenseLayer, InputLayer, OutputLayer, RNNLayer
+from rnn_nodes.threads import with_blas_threads
 from rnn_nodes.training import train_epochs
 from rnn_nodes.validation import (
     as_float_array,
@@ -65,6 +66,9 @@ class RNN:
     seed : int or None
         Seeds a ``numpy.random.Generator`` for the initial weights and the
         shuffling of every epoch.
+    blas_threads : int or None, default=1
+        BLAS threads while the network computes (see :mod:`rnn_nodes.threads`:
+        one thread is twice as fast on small matrices); None leaves them as set.
 
     Attributes
     ----------
@@ -75,7 +79,7 @@ class RNN:
     """
 
     def __init__(self, cost="mse", scheduler=None, lmbd=0.0, bptt_limit=None,
-                 clip_norm=None, dtype="float32", seed=None):
+                 clip_norm=None, dtype="float32", seed=None, blas_threads=1):
         self.cost = get_cost(cost)
         self.scheduler = Adam() if scheduler is None else get_scheduler(scheduler)
         self.lmbd = check_non_negative_float(lmbd, "lmbd")
@@ -86,6 +90,7 @@ class RNN:
                              "expected a positive number or None, got 0")
         self.dtype = check_dtype(dtype)
         self.rng = np.random.default_rng(seed)
+        self.blas_threads = check_optional_positive_int(blas_threads, "blas_threads")
         self.layers = []
         self.scheduler_states = {}
         self.is_trained = False
@@ -164,6 +169,7 @@ class RNN:
 
     # forward and backward -----------------------------------------------------
 
+    @with_blas_threads
     def forward(self, X, h0=None):
         """Output of the network; caches what :meth:`backward` needs.
 
@@ -191,6 +197,7 @@ class RNN:
         self._output = H
         return H
 
+    @with_blas_threads
     def backward(self, t):
         """Backpropagate the cost of the latest forward pass against targets ``t``.
 
@@ -227,6 +234,7 @@ class RNN:
                 if name in layer.params:
                     layer.grads[name] += self.lmbd * layer.params[name]
 
+    @with_blas_threads
     def gradients(self, X, t, h0=None):
         """Every gradient of the cost (L2 included) for one batch; no update.
 
@@ -255,6 +263,7 @@ class RNN:
 
     # training and prediction ---------------------------------------------------
 
+    @with_blas_threads
     def train(self, X, t, X_val=None, t_val=None, epochs=10, batch_size=32,
               shuffle=True, verbose=False):
         """Minibatch training with one update per batch.
@@ -334,6 +343,7 @@ class RNN:
             for g in grads:
                 g *= self.clip_norm / norm
 
+    @with_blas_threads
     def predict(self, X, h0=None):
         """The network's output for ``X`` (see :meth:`forward`), after training or loading."""
         if not self.is_trained:
@@ -344,6 +354,7 @@ class RNN:
             )
         return self.forward(X, h0)
 
+    @with_blas_threads
     def extrapolate(self, X, n_steps, h0=None):
         """Run on ``X``, then feed each prediction back as the next input.
 

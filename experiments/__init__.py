@@ -1,0 +1,1 @@
+"""Scripted studies, each runnable as ``python -m experiments <name>``."""

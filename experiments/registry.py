@@ -1,0 +1,7 @@
+"""The experiments by name."""
+
+from experiments import sine
+
+EXPERIMENTS = {
+    "sine": sine,
+}
