@@ -9,12 +9,19 @@ not elementwise: it gets its exact vector-Jacobian product.
 Registered names: ``identity``, ``sigmoid``, ``tanh``, ``relu``,
 ``leaky_relu`` (slope 0.01, as PyTorch) and ``softmax`` (over the last axis).
 Any other elementwise ``jnp`` function can be passed as a callable.
+
+The registered activations also carry a numpy twin of their forward
+function: a recurrent layer applies the activation once per time step, and
+a numpy call on a small array costs a few microseconds where a call into JAX
+costs ten or more. The ``jnp`` function stays the definition (the
+derivative is taken from it) and the tests check that the twins agree.
 """
 
 import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from rnn_nodes._jax import call_at_precision
 
@@ -44,6 +51,26 @@ def leaky_relu(z):
 
 def softmax(z):
     return jax.nn.softmax(z, axis=-1)
+
+
+def _sigmoid_numpy(z):
+    e = np.exp(-np.abs(z))  # never overflows
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _softmax_numpy(z):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+NUMPY_TWINS = {
+    "identity": lambda z: z,
+    "sigmoid": _sigmoid_numpy,
+    "tanh": np.tanh,
+    "relu": lambda z: np.where(z > 0, z, z.dtype.type(0)),
+    "leaky_relu": lambda z: np.where(z > 0, z, z.dtype.type(LEAKY_RELU_SLOPE) * z),
+    "softmax": _softmax_numpy,
+}
 
 
 def _elementwise_derivative(function):
@@ -76,12 +103,17 @@ class Activation:
         function must be softmax-like and ``vector_jacobian`` is given.
     vector_jacobian : callable, optional
         ``(z, dC_dh) -> dC_dz`` for a non-elementwise function.
+    numpy_function : callable, optional
+        The same function in numpy, used for the forward pass (faster on
+        small arrays); the jitted ``function`` when None.
     """
 
-    def __init__(self, function, name, elementwise=True, vector_jacobian=None):
+    def __init__(self, function, name, elementwise=True, vector_jacobian=None,
+                 numpy_function=None):
         self.function = function
         self.name = name
         self.elementwise = elementwise
+        self.numpy_function = numpy_function
         self._forward = jax.jit(function)
         if elementwise:
             self._derivative = jax.jit(_elementwise_derivative(function))
@@ -93,6 +125,8 @@ class Activation:
 
     def __call__(self, z):
         """sigma(z) for a numpy array ``z`` of any shape."""
+        if self.numpy_function is not None:
+            return self.numpy_function(z)
         return call_at_precision(self._forward, z)
 
     def derivative(self, z):
@@ -124,14 +158,20 @@ class Activation:
         return call_at_precision(self._vector_jacobian, z, dC_dh)
 
 
-ACTIVATIONS = {
-    "identity": Activation(identity, "identity"),
-    "sigmoid": Activation(sigmoid, "sigmoid"),
-    "tanh": Activation(tanh, "tanh"),
-    "relu": Activation(relu, "relu"),
-    "leaky_relu": Activation(leaky_relu, "leaky_relu"),
-    "softmax": Activation(softmax, "softmax", elementwise=False, vector_jacobian=_softmax_vjp),
+ELEMENTWISE = {
+    "identity": identity,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "relu": relu,
+    "leaky_relu": leaky_relu,
 }
+ACTIVATIONS = {
+    name: Activation(function, name, numpy_function=NUMPY_TWINS[name])
+    for name, function in ELEMENTWISE.items()
+}
+ACTIVATIONS["softmax"] = Activation(softmax, "softmax", elementwise=False,
+                                    vector_jacobian=_softmax_vjp,
+                                    numpy_function=NUMPY_TWINS["softmax"])
 
 
 @functools.lru_cache(maxsize=None)

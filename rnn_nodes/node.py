@@ -19,40 +19,33 @@ The ``+=`` is what makes a weight shared by every time step correct: its
 gradient is the sum of the per-step contributions, equations (7)-(10).
 For softmax, (1) is the exact vector-Jacobian product instead of a product
 with an elementwise derivative.
+
+Only (1) and (6), and in the forward pass the recurrent term, depend on
+the step before or after; they are what a :class:`Node` does, one step at a
+time. The rest is the same equation at every step, so the layer applies it
+to all steps at once, with the functions below: one matrix product over
+``(batch * time)`` rows is the sum over time of the per-step products.
 """
 
 
-
 class Node:
-    """The cache and the equations of one time step.
+    """The cache and the recurrent equations of one time step.
 
     A node holds no parameters and no hyperparameters: it reads the weights
-    from, and adds its gradient contributions into, dicts its layer owns.
+    from a dict its layer owns.
 
     Parameters
     ----------
     params : dict of str to ndarray
-        The layer's parameters: ``W_layer`` (n_in, n), ``b_layer`` (n,) and,
-        for a recurrent layer, ``W_time`` (n, n) and ``b_time`` (n,).
-    grads : dict of str to ndarray
-        The layer's gradient buffers, same keys and shapes as ``params``.
+        The layer's parameters; a recurrent layer's include ``W_time`` (n, n)
+        and ``b_time`` (n,).
     activation : Activation
         sigma and its backward rule.
-
-    Notes
-    -----
-    Gradients may carry leading axes before ``(batch, n)``: a recurrent layer
-    trained with truncated backpropagation through time keeps one slice per
-    remaining number of steps (see :class:`~rnn_nodes.layers.RNNLayer`). The
-    equations act on every slice; the parameter gradients sum over them.
     """
 
-    def __init__(self, params, grads, activation):
+    def __init__(self, params, activation):
         self.params = params
-        self.grads = grads
         self.activation = activation
-        self.h_layer = None
-        self.h_time = None
         self.z_t = None
         self.h_t = None
 
@@ -60,13 +53,14 @@ class Node:
     def is_recurrent(self):
         return "W_time" in self.params
 
-    def forward(self, h_layer, h_time=None):
-        """h_t = sigma(h_layer @ W_layer + b_layer [+ h_time @ W_time + b_time]).
+    def forward(self, z_layer_t, h_time=None):
+        """h_t = sigma(z_layer_t + h_time @ W_time + b_time).
 
         Parameters
         ----------
-        h_layer : ndarray of shape (batch, n_in)
-            Output of the layer below at this time step.
+        z_layer_t : ndarray of shape (batch, n)
+            The input term ``h_layer_t @ W_layer + b_layer``
+            (:func:`input_projection`).
         h_time : ndarray of shape (batch, n), optional
             This layer's output at the previous step (recurrent layers only).
 
@@ -74,48 +68,70 @@ class Node:
         -------
         h_t : ndarray of shape (batch, n)
         """
-        p = self.params
-        z_t = h_layer @ p["W_layer"] + p["b_layer"]
+        z_t = z_layer_t
         if self.is_recurrent:
-            z_t = z_t + h_time @ p["W_time"] + p["b_time"]
-        self.h_layer, self.h_time, self.z_t = h_layer, h_time, z_t
+            z_t = z_t + h_time @ self.params["W_time"] + self.params["b_time"]
+        self.z_t = z_t
         self.h_t = self.activation(z_t)
         return self.h_t
 
-    def backward(self, dC_dh=None, delta=None):
-        """Equations (1)-(6) for this step.
+    def backward(self, dC_dh, dsigma_t=None):
+        """Equations (1) and (6) for this step.
 
         Parameters
         ----------
-        dC_dh : ndarray of shape (..., batch, n), optional
-            Total gradient of the cost with respect to ``h_t``.
-        delta : ndarray of shape (..., batch, n), optional
-            dC/dz_t given directly (a cost paired with this activation);
-            then equation (1) is skipped.
+        dC_dh : ndarray of shape (..., batch, n)
+            Total gradient of the cost with respect to ``h_t``. Leading axes
+            (truncation budgets, see :class:`~rnn_nodes.layers.RNNLayer`) are
+            carried along.
+        dsigma_t : ndarray of shape (batch, n), optional
+            sigma'(z_t) when the layer computed it for all steps at once;
+            needed for elementwise activations only.
 
         Returns
         -------
-        dC_dh_layer : ndarray of shape (..., batch, n_in)
-            Gradient with respect to ``h_layer``, equation (5).
+        delta_t : ndarray of shape (..., batch, n)
+            dC/dz_t, equation (1).
         dC_dh_time : ndarray of shape (..., batch, n) or None
-            Gradient with respect to ``h_time``, equation (6); None for a
-            layer without recurrence.
+            Gradient with respect to ``h_{t-1}``, equation (6); None without
+            recurrence.
         """
-        p, g = self.params, self.grads
-        if delta is None:
-            delta = self.activation.vector_jacobian(self.z_t, dC_dh)  # (1)
-        delta_all = _sum_leading_axes(delta)  # every slice feeds the weights
-        g["b_layer"] += delta_all.sum(axis=0)  # (2)
-        g["W_layer"] += self.h_layer.T @ delta_all  # (3)
-        dC_dh_layer = delta @ p["W_layer"].T  # (5)
+        if dsigma_t is not None:
+            delta_t = dC_dh * dsigma_t  # (1)
+        else:
+            delta_t = self.activation.vector_jacobian(self.z_t, dC_dh)  # (1), softmax
         if not self.is_recurrent:
-            return dC_dh_layer, None
-        g["b_time"] += delta_all.sum(axis=0)  # (2)
-        g["W_time"] += self.h_time.T @ delta_all  # (4)
-        dC_dh_time = delta @ p["W_time"].T  # (6)
-        return dC_dh_layer, dC_dh_time
+            return delta_t, None
+        return delta_t, delta_t @ self.params["W_time"].T  # (6)
 
 
-def _sum_leading_axes(array):
-    """(..., batch, n) -> (batch, n)."""
-    return array.reshape((-1,) + array.shape[-2:]).sum(axis=0)
+def input_projection(H, params):
+    """h_layer_t @ W_layer + b_layer for every step at once: (..., n_in) -> (..., n)."""
+    return H @ params["W_layer"] + params["b_layer"]
+
+
+def add_parameter_gradients(grads, delta, h_layer, h_time=None):
+    """Equations (2)-(4), summed over every step and sample given.
+
+    Parameters
+    ----------
+    grads : dict of str to ndarray
+        The layer's gradient buffers, added into.
+    delta : ndarray of shape (..., rows, n)
+        dC/dz of the steps; leading axes (truncation budgets) are summed.
+    h_layer : ndarray of shape (rows, n_in)
+        The layer's inputs at those steps.
+    h_time : ndarray of shape (rows, n), optional
+        The layer's own outputs one step earlier (recurrent layers).
+    """
+    delta = delta.reshape((-1,) + delta.shape[-2:]).sum(axis=0)  # every budget counts
+    grads["b_layer"] += delta.sum(axis=0)  # (2)
+    grads["W_layer"] += h_layer.T @ delta  # (3)
+    if h_time is not None:
+        grads["b_time"] += delta.sum(axis=0)  # (2)
+        grads["W_time"] += h_time.T @ delta  # (4)
+
+
+def input_gradient(delta, params):
+    """Equation (5), for every step at once: dC/dh_layer = delta @ W_layer.T."""
+    return delta @ params["W_layer"].T

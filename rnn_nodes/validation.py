@@ -53,7 +53,8 @@ def check_dtype(dtype):
         resolved = np.dtype(dtype)
     except TypeError:
         resolved = None
-    if resolved not in (np.dtype(np.float32), np.dtype(np.float64)):
+    # `is None` first: None == np.dtype("float64") is True
+    if resolved is None or resolved not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise ValueError(
             "Received an invalid value for argument `dtype`, expected "
             f"'float32' or 'float64', got {dtype!r}"

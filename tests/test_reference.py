@@ -189,7 +189,7 @@ TRUNCATED_SPECS = [
 ]
 
 
-@pytest.mark.parametrize("k", [1, 2, 3, 5, 6, 9])
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
 @pytest.mark.parametrize("spec", TRUNCATED_SPECS, ids=spec_id)
 def test_truncated_surrogate_matches_stepwise_bptt(spec, k):
     params, X, h0s, t = make_case(spec, seed=k, T=6)

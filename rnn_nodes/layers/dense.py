@@ -3,7 +3,6 @@
 import numpy as np
 
 from rnn_nodes.layers.dense_map import DenseMap
-from rnn_nodes.node import Node
 
 
 class DenseLayer(DenseMap):
@@ -21,9 +20,7 @@ class DenseLayer(DenseMap):
     def forward(self, H):
         """H : (batch, time, n_in) (the last step is read) or (batch, n_in) -> (batch, n)."""
         self.time = H.shape[1] if self.sequence_input else None
-        h_last = H[:, -1] if self.sequence_input else H
-        self.nodes = [Node(self.params, self.grads, self.activation)]
-        return self.nodes[0].forward(h_last)
+        return self._forward_rows(H[:, -1] if self.sequence_input else H)
 
     def backward(self, dC_dY=None, delta=None):
         """dC/dy (or a paired delta) of shape (batch, n) -> dC/dH of the input.
@@ -34,8 +31,7 @@ class DenseLayer(DenseMap):
             (batch, time, n_in) with zeros before the last step, for a
             sequence input; (batch, n_in) otherwise.
         """
-        self.zero_grads()
-        dC_dh, _ = self.nodes[0].backward(dC_dY, delta)
+        dC_dh = self._backward_rows(dC_dY, delta)
         if not self.sequence_input:
             return dC_dh
         dC_dH = np.zeros((dC_dh.shape[0], self.time, self.n_in), dC_dh.dtype)

@@ -1,10 +1,11 @@
-"""The parameters shared by the layers that map each input vector without recurrence."""
+"""The parameters and equations shared by the layers that map each input vector alone."""
 
 import numpy as np
 
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform
+from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
 
 
 class DenseMap(Layer):
@@ -25,7 +26,7 @@ class DenseMap(Layer):
     def __init__(self, n_features, activation="identity"):
         super().__init__(n_features)
         self.activation = get_activation(activation)
-        self.nodes = []
+        self.node = None
 
     def build(self, n_in, sequence_input, dtype, rng):
         self.params = {
@@ -35,3 +36,24 @@ class DenseMap(Layer):
         self.zero_grads()
         self.n_in = n_in
         self.sequence_input = sequence_input
+
+    def _forward_rows(self, H):
+        """sigma(H @ W_layer + b_layer) for H of shape (..., n_in)."""
+        self.H = H
+        self.node = Node(self.params, self.activation)
+        return self.node.forward(input_projection(H, self.params))
+
+    def _backward_rows(self, dC_dY, delta):
+        """Equations (1)-(5) for the rows of the latest forward pass.
+
+        ``dC_dY`` may carry leading (budget) axes before the forward shape;
+        a paired cost gives ``delta`` (dC/dz) directly instead.
+        """
+        if delta is None:
+            dsigma = self.activation.derivative(self.node.z_t) if self.activation.elementwise else None
+            delta, _ = self.node.backward(dC_dY, dsigma)  # (1)
+        rows = self.H.reshape(-1, self.n_in)
+        self.zero_grads()
+        add_parameter_gradients(
+            self.grads, delta.reshape(delta.shape[:-self.H.ndim] + (len(rows), -1)), rows)
+        return input_gradient(delta, self.params)  # (5)

@@ -1,13 +1,13 @@
 """The output layer: a dense map at every time step (many-to-many)."""
 
-import numpy as np
-
 from rnn_nodes.layers.dense_map import DenseMap
-from rnn_nodes.node import Node
 
 
 class OutputLayer(DenseMap):
     """``y_t = sigma(h_t W_layer + b_layer)`` for every step t; no recurrence.
+
+    The steps do not depend on each other, so the layer's node computes the
+    same equations for all of them at once, on ``(batch, time, n)`` arrays.
 
     Parameters
     ----------
@@ -26,15 +26,10 @@ class OutputLayer(DenseMap):
 
     def forward(self, H):
         """H : (batch, time, n_in) -> (batch, time, n)."""
-        batch, time, _ = H.shape
-        self.nodes = [Node(self.params, self.grads, self.activation) for _ in range(time)]
-        out = np.empty((batch, time, self.n_features), H.dtype)
-        for t, node in enumerate(self.nodes):
-            out[:, t] = node.forward(H[:, t])
-        return out
+        return self._forward_rows(H)
 
     def backward(self, dC_dY=None, delta=None):
-        """Per-step backward; contributions summed over time.
+        """Backward for every step; contributions summed over time.
 
         Parameters
         ----------
@@ -47,12 +42,4 @@ class OutputLayer(DenseMap):
         -------
         ndarray of shape (..., batch, time, n_in)
         """
-        self.zero_grads()
-        given = dC_dY if delta is None else delta
-        dC_dH = np.empty(given.shape[:-1] + (self.n_in,), given.dtype)
-        for t, node in enumerate(self.nodes):
-            if delta is None:
-                dC_dH[..., t, :], _ = node.backward(dC_dY[..., t, :])
-            else:
-                dC_dH[..., t, :], _ = node.backward(delta=delta[:, t])
-        return dC_dH
+        return self._backward_rows(dC_dY, delta)

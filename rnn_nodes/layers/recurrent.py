@@ -5,7 +5,7 @@ import numpy as np
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
-from rnn_nodes.node import Node
+from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
 from rnn_nodes.validation import check_optional_positive_int
 
 
@@ -114,12 +114,14 @@ class RNNLayer(Layer):
         """
         batch, time, _ = H.shape
         h_t = np.zeros((batch, self.n_features), H.dtype) if h0 is None else h0
-        self.h0 = h_t
-        self.nodes = [Node(self.params, self.grads, self.activation) for _ in range(time)]
+        self.H, self.h0 = H, h_t
+        Z_layer = input_projection(H, self.params)  # all steps in one product
+        self.nodes = [Node(self.params, self.activation) for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
         for t, node in enumerate(self.nodes):
-            h_t = node.forward(H[:, t], h_t)
+            h_t = node.forward(Z_layer[:, t], h_t)
             out[:, t] = h_t
+        self.out = out
         self.h_last = h_t
         return out
 
@@ -138,17 +140,33 @@ class RNNLayer(Layer):
             (budgets, batch, time, n_in) under truncation.
         """
         dC_dH = self._with_budgets(dC_dH)
-        self.zero_grads()
-        budgets, batch, time, _ = dC_dH.shape
-        dC_dH_layer = np.empty((budgets, batch, time, self.n_in), dC_dH.dtype)
-        dC_dh_next = np.zeros((budgets, batch, self.n_features), dC_dH.dtype)
+        budgets, batch, time, n = dC_dH.shape
+        dsigma = self._derivative_all_steps()
+        delta = np.empty_like(dC_dH)
+        dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh = dC_dH[:, :, t] + dC_dh_next
-            dC_dH_layer[:, :, t], dC_dh_prev = self.nodes[t].backward(dC_dh)
+            dsigma_t = None if dsigma is None else dsigma[:, t]
+            delta[:, :, t], dC_dh_prev = self.nodes[t].backward(dC_dh, dsigma_t)
             dC_dh_next = self._one_step_back(dC_dh_prev)
         self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
+        # the equations that need no recurrence, for all steps at once
+        H_prev = np.concatenate([self.h0[:, None], self.out[:, :-1]], axis=1)
+        self.zero_grads()
+        add_parameter_gradients(
+            self.grads, delta.reshape(budgets, batch * time, n),
+            self.H.reshape(batch * time, -1), H_prev.reshape(batch * time, n),
+        )
+        dC_dH_layer = input_gradient(delta, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
+
+    def _derivative_all_steps(self):
+        """sigma'(z) for every step in one jitted call, (batch, time, n); None for softmax."""
+        if not self.activation.elementwise:
+            return None
+        Z = np.stack([node.z_t for node in self.nodes], axis=1)
+        return self.activation.derivative(Z)
 
     def _with_budgets(self, dC_dH):
         if dC_dH.ndim == 4:
