@@ -49,6 +49,9 @@ def check_non_negative_float(value, name, allow_none=False):
 
 def check_dtype(dtype):
     """Return numpy float32 or float64 for a dtype-like ``dtype``."""
+    if dtype is None:
+        raise ValueError("Received an invalid value for argument `dtype`, expected "
+                         "'float32' or 'float64', got None")
     try:
         resolved = np.dtype(dtype)
     except TypeError:

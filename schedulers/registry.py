@@ -18,12 +18,12 @@ SCHEDULERS = {
 """Registered scheduler classes by lower-case name."""
 
 
-def get_scheduler(name_or_object, **kwargs):
+def get_scheduler(scheduler, **kwargs):
     """Return a new scheduler from a name or from an existing scheduler.
 
     Parameters
     ----------
-    name_or_object : str or Scheduler
+    scheduler : str or Scheduler
         A key of `SCHEDULERS` (case-insensitive), or a scheduler whose
         `~Scheduler.clone` is returned.
     **kwargs
@@ -33,26 +33,26 @@ def get_scheduler(name_or_object, **kwargs):
     Returns
     -------
     scheduler : Scheduler
-        Always a new object, never ``name_or_object`` itself.
+        Always a new object, never ``scheduler`` itself.
 
     Raises
     ------
     ValueError
         If the name is not registered (the message lists the known names).
     TypeError
-        If ``name_or_object`` is neither a string nor a `Scheduler`.
+        If ``scheduler`` is neither a string nor a `Scheduler`.
     """
-    if isinstance(name_or_object, Scheduler):
-        return name_or_object.clone().set_params(**kwargs)
-    if isinstance(name_or_object, str):
-        key = name_or_object.lower()
+    if isinstance(scheduler, Scheduler):
+        return scheduler.clone().set_params(**kwargs)
+    if isinstance(scheduler, str):
+        key = scheduler.lower()
         if key not in SCHEDULERS:
             raise ValueError(
-                "Received an invalid value for argument `name_or_object`, expected "
-                f"a Scheduler or one of {list(SCHEDULERS)}, got {name_or_object!r}"
+                "Received an invalid value for argument `scheduler`, expected "
+                f"a Scheduler or one of {list(SCHEDULERS)}, got {scheduler!r}"
             )
         return SCHEDULERS[key](**kwargs)
     raise TypeError(
-        "Argument `name_or_object` must be a str or a Scheduler, "
-        f"got {name_or_object!r} of type {type(name_or_object).__name__}"
+        "Argument `scheduler` must be a str or a Scheduler, "
+        f"got {scheduler!r} of type {type(scheduler).__name__}"
     )

@@ -127,5 +127,5 @@ def test_get_scheduler_unknown_name_lists_known_ones():
 
 @pytest.mark.parametrize("bad", [None, 3, Adam])
 def test_get_scheduler_wrong_type(bad):
-    with pytest.raises(TypeError, match="`name_or_object`"):
+    with pytest.raises(TypeError, match="`scheduler`"):
         get_scheduler(bad)
