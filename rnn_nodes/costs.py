@@ -27,6 +27,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from rnn_nodes._jax import call_at_precision
 
@@ -83,7 +84,12 @@ class Cost:
         self.paired_activation = paired_activation
         self._value = jax.jit(function)
         self._gradient = jax.jit(jax.grad(function))
+        self._value_and_gradient = jax.jit(jax.value_and_grad(function))
         self._paired_delta = jax.jit(paired_delta) if paired_delta else None
+        self._value_and_delta = (
+            jax.jit(lambda y_hat, t: (function(y_hat, t), paired_delta(y_hat, t)))
+            if paired_delta else None
+        )
 
     def __repr__(self):
         return f"Cost({self.name!r})"
@@ -95,6 +101,27 @@ class Cost:
     def gradient(self, y_hat, t):
         """dC/dy_hat, shape of ``y_hat``."""
         return call_at_precision(self._gradient, y_hat, t)
+
+    def value_and_seed(self, y_hat, t, activation):
+        """The cost and the gradient that starts the backward pass, in one call.
+
+        Returns
+        -------
+        value : float
+        seed : ndarray of the shape of ``y_hat``
+            dC/dz of the output layer if the cost pairs with ``activation``
+            (see :meth:`pairs_with`), else dC/dy_hat.
+        is_delta : bool
+            Which of the two ``seed`` is.
+        """
+        is_delta = self.pairs_with(activation)
+        function = self._value_and_delta if is_delta else self._value_and_gradient
+        if y_hat.dtype == np.float64:
+            with jax.enable_x64(True):
+                value, seed = function(y_hat, t)
+        else:
+            value, seed = function(y_hat, t)
+        return float(value), np.asarray(seed), is_delta
 
     def pairs_with(self, activation):
         """Whether ``delta`` may bypass the derivative of ``activation``."""

@@ -124,11 +124,13 @@ def add_parameter_gradients(grads, delta, h_layer, h_time=None):
     h_time : ndarray of shape (rows, n), optional
         The layer's own outputs one step earlier (recurrent layers).
     """
-    delta = delta.reshape((-1,) + delta.shape[-2:]).sum(axis=0)  # every budget counts
-    grads["b_layer"] += delta.sum(axis=0)  # (2)
+    budgets = delta.reshape((-1,) + delta.shape[-2:])
+    delta = budgets[0] if len(budgets) == 1 else budgets.sum(axis=0)  # every budget counts
+    delta_summed = delta.sum(axis=0)
+    grads["b_layer"] += delta_summed  # (2)
     grads["W_layer"] += h_layer.T @ delta  # (3)
     if h_time is not None:
-        grads["b_time"] += delta.sum(axis=0)  # (2)
+        grads["b_time"] += delta_summed  # (2)
         grads["W_time"] += h_time.T @ delta  # (4)
 
 

@@ -11,10 +11,12 @@ the setting alone.
 
 import contextlib
 import functools
+import threading
 
 from threadpoolctl import ThreadpoolController
 
 _controller = None
+_inside = threading.local()
 
 
 def limit_blas_threads(n_threads):
@@ -32,7 +34,13 @@ def with_blas_threads(method):
 
     @functools.wraps(method)
     def limited(self, *args, **kwargs):
-        with limit_blas_threads(self.blas_threads):
+        if getattr(_inside, "limited", False):  # an outer method already set it
             return method(self, *args, **kwargs)
+        with limit_blas_threads(self.blas_threads):
+            _inside.limited = True
+            try:
+                return method(self, *args, **kwargs)
+            finally:
+                _inside.limited = False
 
     return limited
