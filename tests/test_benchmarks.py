@@ -1,0 +1,97 @@
+"""The benchmark runs end to end in quick mode and its gradient checks pass.
+
+No timing is asserted: CI must not fail because the machine is busy.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from benchmarks import __main__ as cli
+from benchmarks import reference_jax
+from benchmarks.agreement import compare
+from benchmarks.configs import CONFIGS, make_batch, make_weights
+from benchmarks.scaling import linear_fit
+from rnn_nodes import RNN
+
+IMPLEMENTATIONS = {"rnn_nodes", "rnn_nodes_blas_default", "reference_jax", "prototype",
+                   "torch_1thread"}
+
+
+@pytest.fixture(scope="module")
+def quick_run(tmp_path_factory):
+    """One quick run of the three tiny configs: (exit status, results, output folder)."""
+    out = tmp_path_factory.mktemp("benchmarks")
+    status = cli.main(["--quick", "--configs", "tinyA", "tinyB", "tinyC", "--out", str(out)])
+    return status, json.loads((out / "results.json").read_text()), out
+
+
+def test_quick_run_writes_results_and_gradients_agree(quick_run):
+    status, results, out = quick_run
+    assert status == 0
+    assert (out / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert {"cpu", "cores", "python", "numpy", "jax", "blas", "date"} <= set(results["machine"])
+    assert results["checks"]["gradients_agree"]  # rnn_nodes and the prototype, every config
+    assert results["checks"]["no_recompilation_after_first_epoch"]
+    for name in ("tinyA", "tinyB"):
+        result = results["configs"][name]
+        assert set(result["implementations"]) == IMPLEMENTATIONS
+        for entry in result["implementations"].values():
+            if entry["status"] == "ok":
+                assert entry["timing"]["n"] == len(entry["timing"]["times"]) > 0
+                assert entry["timing"]["q1"] <= entry["timing"]["median"] <= entry["timing"]["q3"]
+                assert entry["samples_per_second"] > 0
+        assert result["implementations"]["reference_jax"]["ratio_to_reference"] == 1
+        check = result["gradient_check"]["rnn_nodes"]
+        assert check["passed"] and check["max_relative_error"] < 1e-4
+        assert result["compilations"]["compilations_later_epochs"] == 0
+        assert result["memory"]["cached_bytes"] >= result["memory"]["minimum_bytes"] > 0
+
+
+def test_reference_step_is_adam_on_its_gradient():
+    config = CONFIGS["tinyA"]
+    rng = np.random.default_rng(2)
+    weights = make_weights(config, rng)
+    X, t = make_batch(config, rng)
+    _, grads = reference_jax.gradients(config, weights, X, t)
+    step = reference_jax.ReferenceStep(config, weights, X, t)
+    step()
+    # Adam's first step moves every weight by eta * g / (|g| + eps): about eta * sign(g)
+    moved = np.asarray(step.weights["recurrent"]["W_time"]) - weights["recurrent"]["W_time"]
+    g = grads["recurrent"]["W_time"]
+    expected = -1e-3 * g / (np.abs(g) + 1e-8)
+    np.testing.assert_allclose(moved, expected, atol=1e-6)
+
+
+def test_linear_fit():
+    fit = linear_fit([1, 2, 3, 4], [3, 5, 7, 9])
+    assert fit["slope"] == pytest.approx(2) and fit["intercept"] == pytest.approx(1)
+    assert fit["r2"] == pytest.approx(1)
+
+
+@pytest.mark.parametrize("name", ["tinyA", "tinyB", "tinyC"])
+def test_torch_matches_the_reference(name):
+    """The PyTorch comparison loads the same weights (only where torch is installed)."""
+    pytest.importorskip("torch")
+    from benchmarks.torch_rnn import TorchStep
+
+    config = CONFIGS[name]
+    rng = np.random.default_rng(3)
+    weights = make_weights(config, rng)
+    X, t = make_batch(config, rng)
+    check = compare(*TorchStep(config, weights, X, t).gradients(),
+                    *reference_jax.gradients(config, weights, X, t))
+    assert check["passed"], check
+
+
+def test_lstm_config_runs_or_says_why(quick_run):
+    """Config C: rnn_nodes runs once it has an LSTM layer, and is reported missing before."""
+    result = quick_run[1]["configs"]["tinyC"]
+    assert result["gradient_check"]["prototype"]["passed"]
+    entry = result["implementations"]["rnn_nodes"]
+    if hasattr(RNN, "add_LSTMLayer"):
+        assert entry["status"] == "ok"
+        assert result["gradient_check"]["rnn_nodes"]["passed"]
+    else:
+        assert entry["status"] == "skipped" and "LSTM not available" in entry["reason"]
