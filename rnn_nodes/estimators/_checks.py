@@ -1,0 +1,119 @@
+"""Checks of the estimators' hyperparameters and data, run in ``fit``.
+
+Errors name the argument and echo what came; shape errors say the expected
+shape and how to get it.
+"""
+
+import math
+import numbers
+
+import numpy as np
+from sklearn.utils import check_array, check_random_state
+
+from rnn_nodes.validation import check_non_negative_float, check_positive_int
+
+
+def check_bool(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"Received an invalid value for argument `{name}`, expected True or "
+            f"False, got {type(value).__name__}: {value!r}"
+        )
+    return bool(value)
+
+
+def check_choice(value, name, choices):
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected one of "
+            f"{list(choices)}, got {value!r}"
+        )
+    return value
+
+
+def check_layer_sizes(value, name, allow_empty):
+    """A positive int or a sequence of them, as a tuple."""
+    sizes = (value,) if isinstance(value, numbers.Integral) else value
+    try:
+        sizes = tuple(sizes)
+    except TypeError:
+        raise TypeError(
+            f"Received an invalid value for argument `{name}`, expected a tuple of "
+            f"positive integers, got {type(value).__name__}: {value!r}"
+        ) from None
+    if not sizes and not allow_empty:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected at least one "
+            f"layer size, got {value!r}"
+        )
+    return tuple(check_positive_int(size, f"{name}[{i}]") for i, size in enumerate(sizes))
+
+
+def check_fraction(value, name):
+    """A real number strictly between 0 and 1."""
+    value = check_non_negative_float(value, name)
+    if not 0 < value < 1:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a number "
+            f"in (0, 1), got {value}"
+        )
+    return value
+
+
+def check_optional_positive_float(value, name):
+    if value is None:
+        return None
+    value = check_non_negative_float(value, name)
+    if value == 0:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a positive "
+            "number or None, got 0"
+        )
+    return value
+
+
+def check_sequences(X, name="X"):
+    """A batch of sequences, as a float array ``(n_samples, time, features)``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, time, features) or (n_samples, time)
+        A 2-D array is a batch of univariate series.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, time, features)
+    """
+    X = check_array(X, dtype="numeric", ensure_2d=False, allow_nd=True, input_name=name)
+    if X.ndim not in (2, 3):
+        hint = (f" Reshape your data: for one series of length {len(X)}, use "
+                f"{name}.reshape(1, -1); to cut "
+                "a long series into training sequences, use "
+                "rnn_nodes.preprocessing.sliding_windows(series, window).")
+        raise ValueError(
+            f"Argument `{name}` must be 3-D (n_samples, time, features), or 2-D "
+            f"(n_samples, time) for univariate series; got an array of shape "
+            f"{X.shape}.{hint if X.ndim == 1 else ''}"
+        )
+    if X.shape[1] == 0 or X.ndim == 3 and X.shape[2] == 0:
+        raise ValueError(
+            f"Argument `{name}` has 0 time steps or 0 features (shape={X.shape}) "
+            "while a minimum of 1 is required."
+        )
+    return X[:, :, None] if X.ndim == 2 else X
+
+
+def seed_from(random_state):
+    """An int seed drawn from ``random_state`` (None, an int or a RandomState)."""
+    return int(check_random_state(random_state).randint(np.iinfo(np.int32).max))
+
+
+def n_validation(n_samples, fraction):
+    """How many of ``n_samples`` a validation fraction holds out (at least one)."""
+    n_val = max(1, math.ceil(fraction * n_samples))
+    if n_samples - n_val < 1:
+        raise ValueError(
+            f"validation_fraction={fraction} of {n_samples} samples leaves no training "
+            "samples; give more samples, or pass validation_data=(X_val, y_val)"
+        )
+    return n_val

@@ -1,0 +1,417 @@
+"""What the two RNN estimators share: hyperparameters, building, the training run, files."""
+
+import inspect
+import math
+import numbers
+import os
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted
+
+from rnn_nodes import io
+from rnn_nodes.estimators import _checks as checks
+from rnn_nodes.estimators._cells import cell_builder
+from rnn_nodes.network import RNN
+from rnn_nodes.training import Callback, EarlyStopping
+from rnn_nodes.validation import check_dtype, check_non_negative_float, check_positive_int
+from schedulers import SCHEDULERS, Scheduler, get_scheduler
+
+HISTORY_KEYS = ("loss", "val_loss", "score", "val_score", "lr", "time")
+"""The per-epoch lists of ``history_``, in order."""
+
+_FITTED = ("n_features_in_", "n_features_per_step_", "n_outputs_", "history_",
+           "best_epoch_", "_target_ndim", "_built_with")
+"""Fitted attributes a model file keeps (the others follow from ``history_``)."""
+
+
+class _EpochLog(Callback):
+    """Records each epoch's learning rate, and whether training was interrupted."""
+
+    def __init__(self):
+        self.lr = []
+        self.interrupted = False
+
+    def on_epoch_end(self, net, epoch, history):
+        eta = getattr(net.scheduler, "eta", None)
+        self.lr.append(None if eta is None else float(eta))
+        return False
+
+    def on_train_end(self, net, history, interrupted):
+        self.interrupted = interrupted
+
+
+class BaseRNNEstimator(BaseEstimator):
+    """Base of :class:`RNNRegressor` and :class:`RNNClassifier`; not for direct use.
+
+    The parameters are documented on the two estimators. ``__init__`` stores
+    them; ``fit`` validates them, builds a fresh :class:`~rnn_nodes.RNN` (or
+    continues the fitted one with ``warm_start``) and trains it.
+
+    Subclasses provide ``_targets`` (y to network targets), ``_output``
+    (output activation and cost) and ``_score_outputs`` (the score of network
+    outputs against network targets).
+    """
+
+    def __init__(self, hidden_layer_sizes=(16,), *, cell="rnn", activation="tanh",
+                 dense_layer_sizes=(), dense_activation="relu", return_sequences=False,
+                 scheduler="adam", learning_rate=None, alpha=0.0, batch_size=32,
+                 max_iter=200, shuffle=True, clip_norm=None, tol=1e-4,
+                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
+                 validation_split="tail", warm_start=False, verbose=0,
+                 random_state=None, dtype="float32"):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.cell = cell
+        self.activation = activation
+        self.dense_layer_sizes = dense_layer_sizes
+        self.dense_activation = dense_activation
+        self.return_sequences = return_sequences
+        self.scheduler = scheduler
+        self.learning_rate = learning_rate
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.clip_norm = clip_norm
+        self.tol = tol
+        self.n_iter_no_change = n_iter_no_change
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.validation_split = validation_split
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.random_state = random_state
+        self.dtype = dtype
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+    # fitting ------------------------------------------------------------------------
+
+    def fit(self, X, y, validation_data=None):
+        """Train on ``X``, ``y`` for up to ``max_iter`` epochs.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, time, features) or (n_samples, time)
+            A 2-D ``X`` is a batch of univariate series.
+        y : array-like
+            See the estimator's class docstring for the shapes.
+        validation_data : tuple (X_val, y_val), optional
+            Scored after every epoch (``val_loss``, ``val_score``); with
+            ``early_stopping`` it is monitored instead of a split of ``X``.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, validation_data, partial=False)
+
+    def _fit(self, X, y, validation_data, partial, classes=None):
+        p = self._checked_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None")
+        reuse = (partial or p["warm_start"]) and hasattr(self, "network_")
+        X = self._check_X(X, reset=not reuse)
+        t = self._targets(y, X, reset=not reuse, classes=classes)
+        if reuse:
+            self._continue_network(p)
+        else:
+            self.network_ = self._new_network(p)
+            self.history_ = {key: [] for key in HISTORY_KEYS}
+        X, t, validation = self._validation(X, t, validation_data, p, partial)
+        log = _EpochLog()
+        monitor = None if partial else EarlyStopping(
+            monitor="val_score" if p["early_stopping"] else "loss",
+            mode="max" if p["early_stopping"] else "min",
+            patience=p["n_iter_no_change"], tol=p["tol"], restore_best=p["early_stopping"])
+        X_val, t_val = validation if validation is not None else (None, None)
+        history = self.network_.train(
+            X, t, X_val, t_val, epochs=1 if partial else p["max_iter"],
+            batch_size=min(p["batch_size"], len(X)), shuffle=p["shuffle"],
+            verbose=p["verbose"], callbacks=[log] + ([monitor] if monitor else []),
+            metrics={"score": self._score_outputs})
+        offset = len(self.history_["loss"])
+        self._extend_history(history, log)
+        self._set_best_epoch(offset, monitor)
+        if monitor is not None and monitor.stopped_epoch is None and not log.interrupted:
+            watched = ("validation score" if p["early_stopping"] else "training loss")
+            warnings.warn(
+                f"{type(self).__name__} reached max_iter={p['max_iter']} epochs without "
+                f"converging: the {watched} still improved by more than tol={p['tol']} "
+                f"within the last n_iter_no_change={p['n_iter_no_change']} epochs. "
+                "Increase max_iter or tol.",
+                ConvergenceWarning,
+                stacklevel=3,
+            )
+        return self
+
+    def _checked_params(self):
+        """The hyperparameters, validated; the estimator itself is never changed."""
+        verbose = self.verbose
+        if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+            raise ValueError(
+                "Received an invalid value for argument `verbose`, expected 0, 1 or 2, "
+                f"got {verbose!r}")
+        if self.random_state is not None and not isinstance(
+                self.random_state, (numbers.Integral, np.random.RandomState)):
+            raise TypeError(
+                "Received an invalid value for argument `random_state`, expected None, "
+                f"an int or a numpy RandomState, got {self.random_state!r}")
+        if not isinstance(self.scheduler, (str, Scheduler)):
+            raise TypeError(
+                "Received an invalid value for argument `scheduler`, expected a name "
+                f"or a Scheduler, got {type(self.scheduler).__name__}: {self.scheduler!r}")
+        cell_builder(self.cell)
+        return {
+            "hidden_layer_sizes": checks.check_layer_sizes(
+                self.hidden_layer_sizes, "hidden_layer_sizes", allow_empty=False),
+            "dense_layer_sizes": checks.check_layer_sizes(
+                self.dense_layer_sizes, "dense_layer_sizes", allow_empty=True),
+            "return_sequences": checks.check_bool(self.return_sequences, "return_sequences"),
+            "learning_rate": checks.check_optional_positive_float(
+                self.learning_rate, "learning_rate"),
+            "alpha": check_non_negative_float(self.alpha, "alpha"),
+            "batch_size": check_positive_int(self.batch_size, "batch_size"),
+            "max_iter": check_positive_int(self.max_iter, "max_iter"),
+            "shuffle": checks.check_bool(self.shuffle, "shuffle"),
+            "clip_norm": checks.check_optional_positive_float(self.clip_norm, "clip_norm"),
+            "tol": check_non_negative_float(self.tol, "tol"),
+            "n_iter_no_change": check_positive_int(self.n_iter_no_change, "n_iter_no_change"),
+            "early_stopping": checks.check_bool(self.early_stopping, "early_stopping"),
+            "validation_fraction": checks.check_fraction(
+                self.validation_fraction, "validation_fraction"),
+            "validation_split": checks.check_choice(
+                self.validation_split, "validation_split", ("tail", "shuffle")),
+            "warm_start": checks.check_bool(self.warm_start, "warm_start"),
+            "verbose": int(verbose),
+            "dtype": str(check_dtype(self.dtype)),
+        }
+
+    def _check_X(self, X, reset, name="X"):
+        X3 = checks.check_sequences(X, name)
+        if reset:
+            self.n_features_in_ = X3.shape[1]
+            self.n_features_per_step_ = X3.shape[2]
+            return X3
+        if X3.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"{name} has {X3.shape[1]} features, but {type(self).__name__} is expecting "
+                f"{self.n_features_in_} features as input: X.shape[1] counts time steps, "
+                f"and the estimator reads series of the {self.n_features_in_} steps it was "
+                "fitted on (its network, network_, predicts any length)")
+        if X3.shape[2] != self.n_features_per_step_:
+            raise ValueError(
+                f"Argument `{name}` has {X3.shape[2]} features per time step (shape "
+                f"{np.shape(X)}), but {type(self).__name__} was fitted with "
+                f"{self.n_features_per_step_}; a 2-D array is read as univariate "
+                "series (n_samples, time)")
+        return X3
+
+    def _scheduler(self, p):
+        """A new scheduler (the parameter is never mutated), with ``learning_rate`` as eta."""
+        eta = {} if p["learning_rate"] is None else {"eta": p["learning_rate"]}
+        if isinstance(self.scheduler, Scheduler):
+            return get_scheduler(self.scheduler, **eta)
+        if not eta and "eta" in _required_arguments(self.scheduler):
+            raise ValueError(
+                f"scheduler={self.scheduler!r} has no default learning rate: set "
+                "learning_rate, e.g. learning_rate=0.01")
+        return get_scheduler(self.scheduler, **eta)
+
+    def _architecture(self, p):
+        activation, _ = self._output()
+        return [p["hidden_layer_sizes"], self.cell, self.activation,
+                p["dense_layer_sizes"], self.dense_activation, p["return_sequences"],
+                p["dtype"], self.n_features_per_step_, self.n_outputs_, activation]
+
+    def _new_network(self, p):
+        activation, cost = self._output()
+        net = RNN(cost=cost, scheduler=self._scheduler(p), lmbd=p["alpha"],
+                  clip_norm=p["clip_norm"], dtype=p["dtype"],
+                  seed=checks.seed_from(self.random_state))
+        net.add_InputLayer(self.n_features_per_step_)
+        add_recurrent = cell_builder(self.cell)
+        for n_units in p["hidden_layer_sizes"]:
+            add_recurrent(net, n_units, activation=self.activation)
+        add_dense = net.add_OutputLayer if p["return_sequences"] else net.add_DenseLayer
+        for n_units in p["dense_layer_sizes"]:
+            add_dense(n_units, self.dense_activation)
+        add_dense(self.n_outputs_, activation)
+        self._built_with = _jsonable(self._architecture(p))
+        return net
+
+    def _continue_network(self, p):
+        """warm_start / partial_fit: same weights, current training hyperparameters."""
+        if _jsonable(self._architecture(p)) != self._built_with:
+            raise ValueError(
+                "warm_start=True (or partial_fit) continues the fitted network, but the "
+                "architecture parameters or the data's shape changed since it was "
+                "built; set warm_start=False to fit a new network")
+        net = self.network_
+        scheduler = self._scheduler(p)
+        if type(scheduler) is not type(net.scheduler):
+            net.scheduler_states = {}
+        net.scheduler, net.lmbd, net.clip_norm = scheduler, p["alpha"], p["clip_norm"]
+
+    def _validation(self, X, t, validation_data, p, partial):
+        """(X_train, t_train, (X_val, t_val) or None)."""
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+                raise ValueError(
+                    "Argument `validation_data` must be a pair (X_val, y_val), got "
+                    f"{type(validation_data).__name__}")
+            X_val = self._check_X(validation_data[0], reset=False, name="validation_data[0]")
+            return X, t, (X_val, self._targets(validation_data[1], X_val, reset=False))
+        if not p["early_stopping"] or partial:
+            return X, t, None
+        n_val = checks.n_validation(len(X), p["validation_fraction"])
+        if p["validation_split"] == "tail":  # time order: validate on the latest samples
+            order = np.arange(len(X))
+        else:
+            order = np.random.default_rng(checks.seed_from(self.random_state)).permutation(len(X))
+        train, val = order[:-n_val], order[-n_val:]
+        return X[train], t[train], (X[val], t[val])
+
+    # history ------------------------------------------------------------------------
+
+    def _extend_history(self, history, log):
+        n_epochs = len(history["loss"])
+        new = {**history, "lr": log.lr[:n_epochs]}
+        for key in HISTORY_KEYS:
+            values = new.get(key, [None] * n_epochs)
+            # R² of a single sample is undefined (NaN): recorded as None, like a missing value
+            self.history_[key].extend(None if v is None or not math.isfinite(v) else v
+                                      for v in values)
+        self._sync_history()
+
+    def _sync_history(self):
+        """The attributes that follow from ``history_``."""
+        history = self.history_
+        self.n_iter_ = len(history["loss"])
+        self.loss_curve_ = list(history["loss"])
+        self.best_loss_ = min(history["loss"]) if history["loss"] else None
+        scores = [s for s in history["val_score"] if s is not None]
+        self.validation_scores_ = list(history["val_score"]) if scores else None
+        self.best_validation_score_ = max(scores) if scores else None
+
+    def _set_best_epoch(self, offset, monitor):
+        if monitor is not None and monitor.best_epoch is not None and monitor.restore_best:
+            self.best_epoch_ = offset + monitor.best_epoch
+        elif self.history_["loss"]:
+            self.best_epoch_ = int(np.argmin(self.history_["loss"])) + 1
+        else:
+            self.best_epoch_ = None
+
+    # predicting ---------------------------------------------------------------------
+
+    def _network_output(self, X):
+        """The network's output for ``X`` as float64."""
+        check_is_fitted(self)
+        X = self._check_X(X, reset=False)
+        return np.asarray(self.network_.predict(X), dtype=np.float64)
+
+    # keeping ------------------------------------------------------------------------
+
+    def save(self, path):
+        """Write the fitted estimator to one ``.npz`` file; see :mod:`rnn_nodes.io`.
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Written exactly as given, atomically (temporary file + rename).
+
+        Raises
+        ------
+        ValueError
+            If a hyperparameter cannot be stored as JSON (a user's activation
+            function or scheduler class): pickle the estimator instead.
+        """
+        check_is_fitted(self)
+        config, arrays = io.network_to_archive(self.network_)
+        record = {
+            "kind": type(self).__name__,
+            "params": {key: _encode_param(key, value)
+                       for key, value in self.get_params(deep=False).items()},
+            "fitted": {key: getattr(self, key) for key in _FITTED} | self._extra_fitted(),
+            "network": config,
+        }
+        io.write_archive(path, record, arrays)
+
+    @classmethod
+    def load(cls, path):
+        """Read an estimator written by :meth:`save`; it predicts bit-identically.
+
+        Raises
+        ------
+        rnn_nodes.io.ModelFileError
+            For a truncated, foreign or tampered file, or a file holding another
+            kind of model (a ``ValueError``; the message names the file).
+        """
+        record, arrays = io.read_archive(path, (cls.__name__,))
+        try:
+            estimator = cls(**{key: _decode_param(value)
+                               for key, value in record["params"].items()})
+            fitted = record["fitted"]
+            for key in _FITTED:
+                setattr(estimator, key, fitted[key])
+            if set(estimator.history_) != set(HISTORY_KEYS):
+                raise ValueError(f"history_ must hold {list(HISTORY_KEYS)}")
+            estimator._set_extra_fitted(fitted)
+            estimator._sync_history()
+        except (TypeError, ValueError, KeyError, AttributeError) as error:
+            raise io.ModelFileError(
+                f"{os.fspath(path)} holds an inconsistent {cls.__name__} record: {error}"
+            ) from error
+        estimator.network_ = io.network_from_archive(
+            record["network"], arrays, RNN, os.fspath(path))
+        return estimator
+
+    def _extra_fitted(self):
+        """Subclass hook: more fitted attributes for the model file (JSON)."""
+        return {}
+
+    def _set_extra_fitted(self, fitted):
+        """Subclass hook: read what :meth:`_extra_fitted` wrote."""
+
+
+def _required_arguments(name):
+    """Arguments without a default of the scheduler registered as ``name`` (none if unknown)."""
+    cls = SCHEDULERS.get(name.lower())
+    if cls is None:
+        return []
+    return [p.name for p in inspect.signature(cls).parameters.values()
+            if p.default is inspect.Parameter.empty]
+
+
+def _jsonable(value):
+    """Tuples as lists, recursively, so a stored architecture compares with a fresh one."""
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _encode_param(key, value):
+    if isinstance(value, Scheduler):
+        return {"scheduler": io.scheduler_config(value, portable=True)}
+    if key == "random_state" and not (value is None or isinstance(value, numbers.Integral)):
+        return None  # a RandomState only seeds the next fresh fit
+    if callable(value):
+        raise ValueError(
+            f"Cannot save the parameter `{key}`={value!r}: a model file stores "
+            "names and numbers only; pickle the estimator instead")
+    return _jsonable(value)
+
+
+def _decode_param(value):
+    if isinstance(value, dict) and set(value) == {"scheduler"}:
+        config = value["scheduler"]
+        return get_scheduler(config["name"], **config["params"])
+    if isinstance(value, list):
+        return tuple(_decode_param(v) for v in value)
+    return value
