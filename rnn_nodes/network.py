@@ -1,12 +1,21 @@
 """The network: ordered layers, a cost, an update rule, forward and backward passes."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
+from rnn_nodes import io
 from rnn_nodes.costs import get_cost
-from rnn_nodes.layers import DenseLayer, InputLayer, OutputLayer, RNNLayer
+from rnn_nodes.layers import (
+    Bidirectional,
+    DenseLayer,
+    GRULayer,
+    InputLayer,
+    LSTMLayer,
+    OutputLayer,
+    RNNLayer,
+)
 from rnn_nodes.threads import with_blas_threads
 from rnn_nodes.training import train_epochs
 from rnn_nodes.validation import (
@@ -33,12 +42,16 @@ class Gradients:
     X : ndarray of shape (batch, time, n_in)
         dC/dX.
     h0 : list of ndarray
-        dC/dh0 for every recurrent layer, in order, each (batch, n_l).
+        dC/dh0 for every recurrent layer, in order, each (batch, n_l)
+        ((2, batch, n_l) for a bidirectional layer).
+    c0 : list of ndarray
+        dC/dc0 for every LSTM layer, in order, shaped like its ``h0``.
     """
 
     params: list
     X: np.ndarray
     h0: list
+    c0: list = field(default_factory=list)
 
 
 class RNN:
@@ -120,6 +133,8 @@ class RNN:
             layer.bptt_limit = self.bptt_limit
         below = self.layers[-1] if self.layers else layer
         layer.build(below.n_features, below.sequence_output, self.dtype, self.rng)
+        if isinstance(layer, DenseLayer) and below.sequence_output:
+            layer.source = below  # many-to-one: reads below.last_step
         self.layers.append(layer)
         self.scheduler_states = {}
         return self
@@ -128,9 +143,31 @@ class RNN:
         """Input of ``n_features`` features per time step."""
         return self.add_layer(InputLayer(n_features))
 
-    def add_RNNLayer(self, n_features, activation="tanh"):
-        """An Elman recurrent layer of ``n_features`` hidden units."""
-        return self.add_layer(RNNLayer(n_features, activation))
+    def add_RNNLayer(self, n_features, activation="tanh", bidirectional=False, merge="concat"):
+        """An Elman recurrent layer of ``n_features`` hidden units.
+
+        ``bidirectional=True`` wraps it in :class:`Bidirectional` with ``merge``
+        (``"concat"``: ``2 * n_features`` outputs per step, or ``"sum"``).
+        """
+        return self._add_recurrent(RNNLayer(n_features, activation), bidirectional, merge)
+
+    def add_GRULayer(self, n_features, activation="tanh", gate_activation="sigmoid",
+                     bidirectional=False, merge="concat"):
+        """A GRU layer (PyTorch's ``nn.GRU`` equations); see :meth:`add_RNNLayer` for the rest."""
+        return self._add_recurrent(GRULayer(n_features, activation, gate_activation),
+                                   bidirectional, merge)
+
+    def add_LSTMLayer(self, n_features, activation="tanh", gate_activation="sigmoid",
+                      forget_bias=1.0, bidirectional=False, merge="concat"):
+        """An LSTM layer (PyTorch's ``nn.LSTM`` equations); see :meth:`add_RNNLayer` for the rest."""
+        layer = LSTMLayer(n_features, activation, gate_activation, forget_bias)
+        return self._add_recurrent(layer, bidirectional, merge)
+
+    def _add_recurrent(self, layer, bidirectional, merge):
+        if not isinstance(bidirectional, bool):
+            raise TypeError("Received an invalid value for argument `bidirectional`, expected "
+                            f"True or False, got {bidirectional!r}")
+        return self.add_layer(Bidirectional(layer, merge) if bidirectional else layer)
 
     def add_OutputLayer(self, n_features, activation="identity"):
         """A dense map at every time step: many-to-many output ``(batch, time, n)``."""
@@ -143,6 +180,11 @@ class RNN:
     @property
     def recurrent_layers(self):
         return [layer for layer in self.layers if layer.recurrent]
+
+    @property
+    def cell_layers(self):
+        """The recurrent layers with a cell state (LSTM), which take a ``c0``."""
+        return [layer for layer in self.layers if layer.cell_state]
 
     @property
     def trainable_layers(self):
@@ -170,7 +212,7 @@ class RNN:
     # forward and backward -----------------------------------------------------
 
     @with_blas_threads
-    def forward(self, X, h0=None):
+    def forward(self, X, h0=None, c0=None):
         """Output of the network; caches what :meth:`backward` needs.
 
         Parameters
@@ -178,9 +220,13 @@ class RNN:
         X : ndarray of shape (batch, time, n_in)
             Any number of time steps.
         h0 : list of ndarray or ndarray, optional
-            Initial states: one ``(batch, n_l)`` array per recurrent layer, or
-            one ``(layers, batch, hidden)`` array when all have the same width.
+            Initial states: one ``(batch, n_l)`` array per recurrent layer
+            (``(2, batch, n_l)`` for a bidirectional one: forward, reverse), or
+            one ``(layers, batch, hidden)`` array when all have the same shape.
             Zeros if None.
+        c0 : list of ndarray or ndarray, optional
+            Initial cell states of the LSTM layers, as ``h0`` but one per LSTM
+            layer only. Zeros if None.
 
         Returns
         -------
@@ -190,10 +236,16 @@ class RNN:
         self._check_complete()
         X = check_sequences(X, "X", self.n_features_in, self.dtype)
         h0 = self._check_initial_states(h0, len(X))
+        c0 = self._check_initial_states(c0, len(X), "c0")
         H = X
-        states = iter(h0)
+        states, cells = iter(h0), iter(c0)
         for layer in self.layers:
-            H = layer.forward(H, next(states)) if layer.recurrent else layer.forward(H)
+            if layer.cell_state:
+                H = layer.forward(H, next(states), next(cells))
+            elif layer.recurrent:
+                H = layer.forward(H, next(states))
+            else:
+                H = layer.forward(H)
         self._output = H
         return H
 
@@ -201,8 +253,9 @@ class RNN:
     def backward(self, t):
         """Backpropagate the cost of the latest forward pass against targets ``t``.
 
-        Fills every layer's ``grads`` (with the L2 term added) and every
-        recurrent layer's ``dh0``.
+        Fills every layer's ``grads`` (with the L2 term added), every
+        recurrent layer's ``dh0`` and every LSTM layer's ``dc0``, and sets
+        ``batch_cost``, the data cost of that forward pass.
 
         Parameters
         ----------
@@ -216,10 +269,9 @@ class RNN:
             raise ValueError("backward needs a forward pass first")
         t = self._check_targets(t, self._output.shape[:2])
         output_layer = self.layers[-1]
-        if self.cost.pairs_with(output_layer.activation):
-            dC = output_layer.backward(delta=self.cost.delta(self._output, t))
-        else:
-            dC = output_layer.backward(self.cost.gradient(self._output, t))
+        self.batch_cost, seed, is_delta = self.cost.value_and_seed(
+            self._output, t, output_layer.activation)
+        dC = output_layer.backward(delta=seed) if is_delta else output_layer.backward(seed)
         for layer in reversed(self.layers[:-1]):
             dC = layer.backward(dC)
         self._add_l2_gradient()
@@ -230,42 +282,43 @@ class RNN:
         if self.lmbd == 0:
             return
         for _, layer in self.trainable_layers:
-            for name in ("W_layer", "W_time"):
-                if name in layer.params:
+            for name in layer.params:
+                if name.startswith("W_"):  # W_layer, W_time (and W_layer_reverse, ...)
                     layer.grads[name] += self.lmbd * layer.params[name]
 
     @with_blas_threads
-    def gradients(self, X, t, h0=None):
+    def gradients(self, X, t, h0=None, c0=None):
         """Every gradient of the cost (L2 included) for one batch; no update.
 
         Parameters
         ----------
         X : ndarray of shape (batch, time, n_in)
         t : ndarray of the output's shape
-        h0 : see :meth:`forward`
+        h0, c0 : see :meth:`forward`
 
         Returns
         -------
         Gradients
         """
-        self.forward(X, h0)
+        self.forward(X, h0, c0)
         dX = self.backward(t)
         return Gradients(
             params=[{k: v.copy() for k, v in layer.grads.items()} for layer in self.layers],
             X=dX,
             h0=[layer.dh0.copy() for layer in self.recurrent_layers],
+            c0=[layer.dc0.copy() for layer in self.cell_layers],
         )
 
-    def cost_value(self, X, t, h0=None):
+    def cost_value(self, X, t, h0=None, c0=None):
         """The data cost (without the L2 term) of the network on ``X`` against ``t``."""
-        y_hat = self.forward(X, h0)
+        y_hat = self.forward(X, h0, c0)
         return self.cost(y_hat, self._check_targets(t, y_hat.shape[:2], len(y_hat)))
 
     # training and prediction ---------------------------------------------------
 
     @with_blas_threads
     def train(self, X, t, X_val=None, t_val=None, epochs=10, batch_size=32,
-              shuffle=True, verbose=False):
+              shuffle=True, verbose=0, callbacks=None, metrics=None):
         """Minibatch training with one update per batch.
 
         Parameters
@@ -279,15 +332,26 @@ class RNN:
             Clipped, with a warning, to the number of samples.
         shuffle : bool, default=True
             Reshuffle the samples every epoch with the network's generator.
-        verbose : bool, default=False
-            Print one line per epoch.
+        verbose : {0, 1, 2}, default=0
+            0 prints nothing, 1 shows a progress bar over the epochs on stderr,
+            2 prints one line per epoch. Ctrl-C ends training cleanly, keeping
+            the history and the weights of the complete epochs (see
+            :mod:`rnn_nodes.training`).
+        callbacks : list of Callback, optional
+            Called at the start, after every epoch (one returning True stops
+            training) and at the end; e.g. :class:`~rnn_nodes.training.EarlyStopping`.
+        metrics : dict of str to callable, optional
+            ``name -> f(y_hat, t) -> float``, recorded per epoch as ``name``
+            (on the epoch's training outputs) and ``val_name``. Default:
+            ``accuracy`` for ``bce`` and ``cce``, nothing otherwise.
 
         Returns
         -------
         history : dict of str to list of float
             Per epoch: ``loss`` (mean of the batches' costs, each taken before
             its batch's update), ``val_loss`` when validation data are given,
-            and ``accuracy`` / ``val_accuracy`` for ``bce`` and ``cce``.
+            the metrics (``accuracy`` / ``val_accuracy`` for ``bce`` and
+            ``cce`` by default) and ``time``.
 
         Raises
         ------
@@ -304,7 +368,8 @@ class RNN:
             raise ValueError("Give both `X_val` and `t_val`, or neither")
         if X_val is not None:
             validation = self._check_data(X_val, t_val, "X_val", "t_val")
-        history = train_epochs(self, X, t, validation, epochs, batch_size, shuffle, verbose)
+        history = train_epochs(self, X, t, validation, epochs, batch_size, shuffle, verbose,
+                               callbacks or (), metrics)
         self.is_trained = True
         return history
 
@@ -319,10 +384,10 @@ class RNN:
             The output before the update.
         """
         y_hat = self.forward(X)
-        cost = self.cost(y_hat, t)
+        self.backward(t)
+        cost = self.batch_cost
         if not np.isfinite(cost):
             return cost, y_hat
-        self.backward(t)
         self._clip_gradients()
         for i, layer in self.trainable_layers:
             for name, param in layer.params.items():
@@ -344,7 +409,7 @@ class RNN:
                 g *= self.clip_norm / norm
 
     @with_blas_threads
-    def predict(self, X, h0=None):
+    def predict(self, X, h0=None, c0=None):
         """The network's output for ``X`` (see :meth:`forward`), after training or loading."""
         if not self.is_trained:
             raise NotFittedError(
@@ -352,10 +417,10 @@ class RNN:
                 "load_torch_state_dict(...) first, or forward(...) for the "
                 "output of the initial weights"
             )
-        return self.forward(X, h0)
+        return self.forward(X, h0, c0)
 
     @with_blas_threads
-    def extrapolate(self, X, n_steps, h0=None):
+    def extrapolate(self, X, n_steps, h0=None, c0=None):
         """Run on ``X``, then feed each prediction back as the next input.
 
         Starts from the output at the **last** step of ``X``; needs a sequence
@@ -378,61 +443,107 @@ class RNN:
                 f"features as its input; this one maps {self.n_features_in} features "
                 f"to {'a sequence of ' if self.sequence_output else ''}{self.n_outputs}"
             )
-        y_next = self.predict(X, h0)[:, -1:]
+        if any(isinstance(layer, Bidirectional) for layer in self.layers):
+            raise ValueError("extrapolate cannot run a bidirectional layer: its reverse "
+                             "direction would need the steps that are not predicted yet")
+        y_next = self.predict(X, h0, c0)[:, -1:]
         steps = []
         for _ in range(n_steps):
             steps.append(y_next)
             states = [layer.h_last for layer in self.recurrent_layers]
-            y_next = self.forward(y_next, states)
+            cells = [layer.c_last for layer in self.cell_layers]
+            y_next = self.forward(y_next, states, cells)
         return np.concatenate(steps, axis=1)
 
     # loading ----------------------------------------------------------------
 
     def load_torch_state_dict(self, state_dict):
-        """Load ``nn.RNN`` weights: the k-th RNNLayer takes the ``_l{k}`` entries.
+        """Load ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` weights: the k-th recurrent layer takes
+        the ``_l{k}`` entries (and a bidirectional one the ``_l{k}_reverse`` entries too).
 
         Parameters
         ----------
         state_dict : dict of str to ndarray
             ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``,
-            ``bias_hh_l{k}`` for every recurrent layer k; numpy arrays (call
-            ``.numpy()`` on PyTorch tensors first).
+            ``bias_hh_l{k}`` for every recurrent layer k, in the layout of its
+            cell type (gates stacked: GRU r, z, n; LSTM i, f, g, o); numpy
+            arrays (call ``.numpy()`` on PyTorch tensors first).
         """
-        layers = [layer for layer in self.layers if isinstance(layer, RNNLayer)]
         names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-        expected = {f"{name}_l{k}" for k in range(len(layers)) for name in names}
+        directions = []  # (layer, suffix of its keys)
+        for k, layer in enumerate(self.recurrent_layers):
+            if isinstance(layer, Bidirectional):
+                directions += [(layer.forward_layer, f"_l{k}"),
+                               (layer.reverse_layer, f"_l{k}_reverse")]
+            else:
+                directions.append((layer, f"_l{k}"))
+        expected = {name + suffix for _, suffix in directions for name in names}
         if set(state_dict) != expected:
             raise ValueError(
                 f"Argument `state_dict` must hold exactly {sorted(expected)} for this "
-                f"network's {len(layers)} RNNLayers; missing "
+                f"network's {len(self.recurrent_layers)} recurrent layers; missing "
                 f"{sorted(expected - set(state_dict))}, unexpected "
                 f"{sorted(set(state_dict) - expected)}"
             )
-        for k, layer in enumerate(layers):
-            layer.set_torch_weights(*(state_dict[f"{name}_l{k}"] for name in names))
+        for layer, suffix in directions:
+            layer.set_torch_weights(*(state_dict[name + suffix] for name in names))
         self.is_trained = True
+
+    # keeping ------------------------------------------------------------------------
+
+    def save(self, path):
+        """Write the network to one ``.npz`` file (weights + JSON record; see :mod:`rnn_nodes.io`).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Written exactly as given, atomically (temporary file + rename).
+        """
+        io.save_network(self, path)
+
+    @classmethod
+    def load(cls, path):
+        """Read a network written by :meth:`save`; it predicts bit-identically.
+
+        Raises
+        ------
+        rnn_nodes.io.ModelFileError
+            For a truncated, foreign or tampered file (a ``ValueError``).
+        """
+        return io.load_network(path, cls)
+
+    def __getstate__(self):
+        # numpy arrays and names only: activations and costs hold jitted functions
+        return io.network_state(self)
+
+    def __setstate__(self, state):
+        self.__dict__.update(io.network_from_state(state, type(self)).__dict__)
 
     # checks ---------------------------------------------------------------------
 
-    def _check_initial_states(self, h0, batch):
-        layers = self.recurrent_layers
+    def _check_initial_states(self, h0, batch, name="h0"):
+        """``h0`` (one per recurrent layer) or ``c0`` (one per LSTM layer) as a list of arrays."""
+        layers = self.recurrent_layers if name == "h0" else self.cell_layers
         if h0 is None:
             return [None] * len(layers)
-        if isinstance(h0, np.ndarray) and h0.ndim == 3 or not isinstance(h0, (list, tuple)):
-            h0 = as_float_array(h0, "h0", 3, self.dtype)
+        if isinstance(h0, np.ndarray) and h0.ndim >= 3 or not isinstance(h0, (list, tuple)):
+            h0 = as_float_array(h0, name, (3, 4), self.dtype)
             h0 = list(h0)
         if len(h0) != len(layers):
+            kind = "recurrent layer" if name == "h0" else "LSTM layer"
             raise ValueError(
-                f"Argument `h0` must hold one initial state per recurrent layer "
+                f"Argument `{name}` must hold one initial state per {kind} "
                 f"({len(layers)}), got {len(h0)}"
             )
         states = []
         for k, (state, layer) in enumerate(zip(h0, layers)):
-            state = as_float_array(state, f"h0[{k}]", 2, self.dtype)
-            if state.shape != (batch, layer.n_features):
+            shape = layer.state_shape(batch)
+            state = as_float_array(state, f"{name}[{k}]", len(shape), self.dtype)
+            if state.shape != shape:
+                layout = "(batch, hidden)" if len(shape) == 2 else "(2, batch, hidden)"
                 raise ValueError(
-                    f"Argument `h0[{k}]` must have shape (batch, hidden) = "
-                    f"{(batch, layer.n_features)}, got {state.shape}"
+                    f"Argument `{name}[{k}]` must have shape {layout} = {shape}, "
+                    f"got {state.shape}"
                 )
             states.append(state)
         return states

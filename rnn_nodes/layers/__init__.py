@@ -1,9 +1,13 @@
 """Layers: each owns its parameters and wires one node per time step."""
 
 from rnn_nodes.layers.base import Layer
+from rnn_nodes.layers.bidirectional import Bidirectional
 from rnn_nodes.layers.dense import DenseLayer
+from rnn_nodes.layers.gru import GRULayer
 from rnn_nodes.layers.input import InputLayer
+from rnn_nodes.layers.lstm import LSTMLayer
 from rnn_nodes.layers.output import OutputLayer
 from rnn_nodes.layers.recurrent import RNNLayer
 
-__all__ = ["Layer", "InputLayer", "RNNLayer", "OutputLayer", "DenseLayer"]
+__all__ = ["Layer", "InputLayer", "RNNLayer", "OutputLayer", "DenseLayer", "GRULayer",
+           "LSTMLayer", "Bidirectional"]

@@ -21,6 +21,12 @@ class Layer(ABC):
         True for a layer with a state carried through time; its ``forward``
         also takes the initial state ``h0`` and it sets ``h_last`` (the final
         state) and, in ``backward``, ``dh0`` (dC/dh0).
+    ``cell_state`` : bool
+        True for a recurrent layer with a second state (the LSTM's ``c``): its
+        ``forward`` takes ``(H, h0, c0)`` and it also sets ``c_last`` and ``dc0``.
+    ``state_shape(batch)``
+        Shape of one initial state, ``(batch, n_features)`` unless a layer
+        says otherwise (a bidirectional layer: ``(2, batch, n)``).
     ``params``, ``grads`` : dict of str to ndarray
         Parameters and their gradient buffers, keyed by the names of the
         notes (``W_layer``, ``b_layer``, ``W_time``, ``b_time``); empty for a
@@ -39,12 +45,17 @@ class Layer(ABC):
         Gradients inside a recurrent stack may carry a leading axis of
         truncation budgets, ``(budgets, batch, time, n)``; a layer passes it
         on unchanged.
+    ``last_step(H)``, ``last_step_backward(dC_dh, time)``
+        For a sequence-output layer: what a many-to-one head reads from the
+        output ``H`` (``H[:, -1]`` unless a layer says otherwise), and the
+        gradient to hand to ``backward`` given the gradient of that reading.
 
     A layer knows nothing of costs, regularisation or update rules.
     """
 
     sequence_output = True
     recurrent = False
+    cell_state = False
 
     def __init__(self, n_features):
         self.n_features = check_positive_int(n_features, "n_features")
@@ -70,6 +81,20 @@ class Layer(ABC):
     @abstractmethod
     def backward(self, dC_dH):
         """Gradient buffers filled; gradient with respect to the input returned."""
+
+    def state_shape(self, batch):
+        """Shape of this recurrent layer's initial state for ``batch`` sequences."""
+        return (batch, self.n_features)
+
+    def last_step(self, H):
+        """What a many-to-one head reads from the output ``H`` (batch, time, n): the last step."""
+        return H[:, -1]
+
+    def last_step_backward(self, dC_dh, time):
+        """dC/dH of the output, ``(..., batch, time, n)``, given dC/d(last_step) ``(..., batch, n)``."""
+        dC_dH = np.zeros(dC_dh.shape[:-1] + (time, dC_dh.shape[-1]), dC_dh.dtype)
+        dC_dH[..., -1, :] = dC_dh
+        return dC_dH
 
     def zero_grads(self):
         for name, value in self.params.items():

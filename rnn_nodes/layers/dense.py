@@ -16,11 +16,15 @@ class DenseLayer(DenseMap):
     """
 
     sequence_output = False
+    source = None
+    """The layer below when it gives a sequence (set by the network): its ``last_step`` is read."""
 
     def forward(self, H):
         """H : (batch, time, n_in) (the last step is read) or (batch, n_in) -> (batch, n)."""
         self.time = H.shape[1] if self.sequence_input else None
-        return self._forward_rows(H[:, -1] if self.sequence_input else H)
+        if not self.sequence_input:
+            return self._forward_rows(H)
+        return self._forward_rows(H[:, -1] if self.source is None else self.source.last_step(H))
 
     def backward(self, dC_dY=None, delta=None):
         """dC/dy (or a paired delta) of shape (batch, n) -> dC/dH of the input.
@@ -29,11 +33,14 @@ class DenseLayer(DenseMap):
         -------
         ndarray
             (batch, time, n_in) with zeros before the last step, for a
-            sequence input; (batch, n_in) otherwise.
+            sequence input (``source.last_step_backward`` when the source
+            reads differently, as a bidirectional layer); (batch, n_in) otherwise.
         """
         dC_dh = self._backward_rows(dC_dY, delta)
         if not self.sequence_input:
             return dC_dh
+        if self.source is not None:
+            return self.source.last_step_backward(dC_dh, self.time)
         dC_dH = np.zeros((dC_dh.shape[0], self.time, self.n_in), dC_dh.dtype)
         dC_dH[:, -1] = dC_dh
         return dC_dH

@@ -5,6 +5,7 @@ import numpy as np
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
+from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
 from rnn_nodes.validation import check_optional_positive_int
 
@@ -169,16 +170,7 @@ class RNNLayer(Layer):
         return self.activation.derivative(Z)
 
     def _with_budgets(self, dC_dH):
-        if dC_dH.ndim == 4:
-            return dC_dH
-        budgets = self.bptt_limit or 1
-        full = np.zeros((budgets,) + dC_dH.shape, dC_dH.dtype)
-        full[-1] = dC_dH
-        return full
+        return with_budgets(dC_dH, self.bptt_limit)  # rnn_nodes.layers.truncation
 
     def _one_step_back(self, dC_dh_prev):
-        if self.bptt_limit is None:
-            return dC_dh_prev
-        shifted = np.zeros_like(dC_dh_prev)
-        shifted[:-1] = dC_dh_prev[1:]  # the slice with one step left is spent
-        return shifted
+        return one_step_back(dC_dh_prev, self.bptt_limit)

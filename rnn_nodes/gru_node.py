@@ -1,0 +1,110 @@
+"""One time step of a GRU layer: the forward equations and the recurrent backward equations.
+
+PyTorch's ``nn.GRU`` equations, with row vectors and the batch first. The
+layer's terms and the recurrent terms of the three gates are stacked along
+the last axis in PyTorch's order r, z, n::
+
+    x_r, x_z, x_n = x_t @ W_layer + b_layer                    (batch, 3n)
+    h_r, h_z, h_n = h_{t-1} @ W_time + b_time                  (batch, 3n)
+    r = s(x_r + h_r),  z = s(x_z + h_z)
+    n = tanh(a_n),  a_n = x_n + r * h_n
+    h_t = (1 - z) * n + z * h_{t-1}
+
+``s`` is the gate activation (sigmoid by default) and ``tanh`` the
+activation; both are configurable. Unlike the LSTM, the reset gate multiplies
+``h_n`` (bias included), so the gradient of the layer's terms
+(``delta_layer``) and that of the recurrent terms (``delta_time``) differ in
+the n block. Backward, given the total gradient dC/dh_t::
+
+    delta_n     = dC/dh_t * (1 - z) * tanh'(a_n)
+    delta_z     = dC/dh_t * (h_{t-1} - n) * s'(a_z)
+    delta_r     = delta_n * h_n * s'(a_r)
+    delta_layer = (delta_r, delta_z, delta_n)
+    delta_time  = (delta_r, delta_z, delta_n * r)
+    dC/dh_{t-1} = dC/dh_t * z + delta_time @ W_time.T
+
+The parameter gradients and dC/dx_t are the Elman layer's equations (2)-(5),
+with ``delta_layer`` for ``W_layer``, ``b_layer``, dC/dx and ``delta_time``
+for ``W_time``, ``b_time``; the layer does them for all steps at once
+(:mod:`rnn_nodes.layers.gru`).
+
+References
+----------
+Cho et al. (2014), Learning phrase representations using RNN encoder-decoder
+for statistical machine translation; PyTorch ``torch.nn.GRU`` documentation.
+"""
+
+import numpy as np
+
+
+class GRUNode:
+    """The cache and the recurrent equations of one GRU time step.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The layer's parameters; the node reads ``W_time`` (n, 3n) and
+        ``b_time`` (3n,).
+    gate_activation : Activation
+        ``s`` of the gates r and z.
+    activation : Activation
+        ``tanh`` of the candidate n.
+    """
+
+    def __init__(self, params, gate_activation, activation):
+        self.params = params
+        self.gate_activation = gate_activation
+        self.activation = activation
+
+    def forward(self, z_layer_t, h_prev):
+        """One step from the previous state ``h_prev``.
+
+        Parameters
+        ----------
+        z_layer_t : ndarray of shape (batch, 3n)
+            ``x_t @ W_layer + b_layer``, computed by the layer for all steps.
+        h_prev : ndarray of shape (batch, n)
+
+        Returns
+        -------
+        h_t : ndarray of shape (batch, n)
+        """
+        n = h_prev.shape[-1]
+        h_time = h_prev @ self.params["W_time"] + self.params["b_time"]
+        self.a_rz = z_layer_t[:, :2 * n] + h_time[:, :2 * n]
+        rz = self.gate_activation(self.a_rz)  # r and z in one call
+        r, z = rz[:, :n], rz[:, n:]
+        self.h_n = h_time[:, 2 * n:]
+        self.a_n = z_layer_t[:, 2 * n:] + r * self.h_n
+        n_t = self.activation(self.a_n)
+        self.gates, self.h_prev = (r, z, n_t), h_prev
+        return n_t + z * (h_prev - n_t)  # (1 - z) * n + z * h_{t-1}
+
+    def backward(self, dC_dh, ds_rz_t, dtanh_n_t):
+        """The recurrent backward equations of this step.
+
+        Parameters
+        ----------
+        dC_dh : ndarray of shape (..., batch, n)
+            Total gradient with respect to ``h_t`` (from the layer above and
+            from step t+1); leading axes (truncation budgets) are carried along.
+        ds_rz_t : ndarray of shape (batch, 2n)
+            ``s'(a_r), s'(a_z)``, computed by the layer for all steps at once.
+        dtanh_n_t : ndarray of shape (batch, n)
+            ``tanh'(a_n)``.
+
+        Returns
+        -------
+        delta_layer, delta_time : ndarray of shape (..., batch, 3n)
+            dC/d(x_r, x_z, x_n) and dC/d(h_r, h_z, h_n).
+        dC_dh_prev : ndarray of shape (..., batch, n)
+        """
+        r, z, n_t = self.gates
+        n = n_t.shape[-1]
+        delta_n = dC_dh * (1.0 - z) * dtanh_n_t  # through h_t, then n = tanh(a_n)
+        delta_z = dC_dh * (self.h_prev - n_t) * ds_rz_t[:, n:]
+        delta_r = delta_n * self.h_n * ds_rz_t[:, :n]  # a_n = x_n + r * h_n
+        delta_layer = np.concatenate([delta_r, delta_z, delta_n], axis=-1)
+        delta_time = np.concatenate([delta_r, delta_z, delta_n * r], axis=-1)
+        dC_dh_prev = dC_dh * z + delta_time @ self.params["W_time"].T
+        return delta_layer, delta_time, dC_dh_prev

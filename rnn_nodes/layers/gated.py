@@ -1,0 +1,150 @@
+"""What the gated recurrent layers share: stacked gates in PyTorch's layout, activations, gradients."""
+
+import numpy as np
+
+from rnn_nodes.activations import get_activation
+from rnn_nodes.layers.base import Layer
+from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
+from rnn_nodes.validation import check_optional_positive_int
+
+
+def elementwise_activation(activation, name):
+    """``get_activation(activation)`` for the argument ``name``, refusing a non-elementwise one."""
+    try:
+        activation = get_activation(activation)
+    except (TypeError, ValueError) as error:  # name the argument given, not `activation`
+        raise type(error)(str(error).replace("`activation`", f"`{name}`")) from None
+    if not activation.elementwise:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected an elementwise "
+            f"activation, got {activation.name!r}"
+        )
+    return activation
+
+
+class GatedLayer(Layer):
+    """Base of :class:`~rnn_nodes.layers.GRULayer` and :class:`~rnn_nodes.layers.LSTMLayer`.
+
+    The parameters of the gates are stacked along the output axis in PyTorch's
+    order (``gates``), so ``W_layer`` is ``weight_ih.T`` and ``W_time`` is
+    ``weight_hh.T`` of PyTorch's ``nn.GRU`` / ``nn.LSTM``.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of hidden units.
+    activation : str or callable, default="tanh"
+        The candidate's activation (and, for an LSTM, the cell state's).
+    gate_activation : str or callable, default="sigmoid"
+        The gates' activation. Both must be elementwise; their derivatives
+        come from ``jax.grad`` (:class:`~rnn_nodes.activations.Activation`).
+    bptt_limit : int, optional
+        Truncated BPTT, as :class:`~rnn_nodes.layers.RNNLayer`; the network
+        sets it.
+
+    Attributes
+    ----------
+    params : dict
+        ``W_layer`` (n_in, G n), ``b_layer`` (G n,), ``W_time`` (n, G n),
+        ``b_time`` (G n,) for G gates.
+    h_last : ndarray of shape (batch, n)
+        The state after the last step of the latest forward pass.
+    dh0 : ndarray of shape (batch, n)
+        dC/dh0 after the latest backward pass.
+    """
+
+    recurrent = True
+    gates = ()
+    torch_name = ""
+
+    def __init__(self, n_features, activation="tanh", gate_activation="sigmoid",
+                 bptt_limit=None):
+        super().__init__(n_features)
+        self.activation = elementwise_activation(activation, "activation")
+        self.gate_activation = elementwise_activation(gate_activation, "gate_activation")
+        self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit")
+        self.nodes = []
+        self.h0 = None
+        self.h_last = None
+        self.dh0 = None
+
+    def build(self, n_in, sequence_input, dtype, rng):
+        """Glorot-uniform ``W_layer``, one orthogonal block per gate in ``W_time`` (Keras' defaults)."""
+        if not sequence_input:
+            raise ValueError(
+                f"{type(self).__name__} needs a sequence below it; it cannot follow a DenseLayer"
+            )
+        n, G = self.n_features, len(self.gates)
+        self.params = {
+            "W_layer": glorot_uniform(rng, n_in, G * n, dtype),
+            "b_layer": np.zeros(G * n, dtype),
+            "W_time": np.concatenate([orthogonal(rng, n, dtype) for _ in self.gates], axis=1),
+            "b_time": np.zeros(G * n, dtype),
+        }
+        self.zero_grads()
+        self.n_in = n_in
+
+    def set_torch_weights(self, weight_ih, weight_hh, bias_ih, bias_hh):
+        """Load weights in the layout of PyTorch's ``nn.GRU`` / ``nn.LSTM`` (gates stacked).
+
+        Parameters
+        ----------
+        weight_ih : ndarray of shape (G n, n_in)
+        weight_hh : ndarray of shape (G n, n)
+        bias_ih, bias_hh : ndarray of shape (G n,)
+        """
+        n, G, n_in = self.n_features, len(self.gates), self.n_in
+        expected = {"weight_ih": (G * n, n_in), "weight_hh": (G * n, n),
+                    "bias_ih": (G * n,), "bias_hh": (G * n,)}
+        given = {"weight_ih": weight_ih, "weight_hh": weight_hh,
+                 "bias_ih": bias_ih, "bias_hh": bias_hh}
+        for name, array in given.items():
+            shape = np.shape(array)
+            if shape != expected[name]:
+                raise ValueError(
+                    f"Argument `{name}` must have shape {expected[name]} (PyTorch's "
+                    f"{self.torch_name} layout, gates {', '.join(self.gates)}), got {shape}"
+                )
+        self.set_params(
+            W_layer=np.asarray(weight_ih).T, W_time=np.asarray(weight_hh).T,
+            b_layer=bias_ih, b_time=bias_hh,
+        )
+
+    def _initial(self, state, H):
+        """A user's initial state, or zeros (batch, n)."""
+        return np.zeros((len(H), self.n_features), H.dtype) if state is None else state
+
+    def _previous_states(self):
+        """h_{t-1} for every step, (batch, time, n): h0, then the outputs but the last."""
+        return np.concatenate([self.h0[:, None], self.out[:, :-1]], axis=1)
+
+
+def add_parameter_gradients(grads, delta_layer, H, delta_time, H_prev):
+    """Equations (2)-(4) of the notes for every step and sample at once.
+
+    Parameters
+    ----------
+    grads : dict of str to ndarray
+        The layer's gradient buffers, added into.
+    delta_layer : ndarray of shape (budgets, batch, time, G n)
+        dC/d(x_t @ W_layer + b_layer); every budget counts.
+    H : ndarray of shape (batch, time, n_in)
+        The layer's inputs.
+    delta_time : ndarray of shape (budgets, batch, time, G n)
+        dC/d(h_{t-1} @ W_time + b_time); may be ``delta_layer`` itself.
+    H_prev : ndarray of shape (batch, time, n)
+        The layer's states one step earlier.
+    """
+    summed = _over_budgets(delta_layer)
+    grads["b_layer"] += summed.sum(axis=0)  # (2)
+    grads["W_layer"] += H.reshape(len(summed), -1).T @ summed  # (3)
+    if delta_time is not delta_layer:
+        summed = _over_budgets(delta_time)
+    grads["b_time"] += summed.sum(axis=0)  # (2)
+    grads["W_time"] += H_prev.reshape(len(summed), -1).T @ summed  # (4)
+
+
+def _over_budgets(delta):
+    """(budgets, batch, time, m) summed over the budgets, as (batch * time, m) rows."""
+    summed = delta[0] if len(delta) == 1 else delta.sum(axis=0)  # no copy without truncation
+    return summed.reshape(-1, delta.shape[-1])

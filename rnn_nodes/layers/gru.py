@@ -1,0 +1,110 @@
+"""The GRU layer: one :class:`~rnn_nodes.gru_node.GRUNode` per time step, wired through time."""
+
+import numpy as np
+
+from rnn_nodes.gru_node import GRUNode
+from rnn_nodes.layers.gated import GatedLayer, add_parameter_gradients
+from rnn_nodes.layers.truncation import one_step_back, with_budgets
+
+
+class GRULayer(GatedLayer):
+    """Gated recurrent unit layer with the equations and weight layout of PyTorch's ``nn.GRU``.
+
+    ``h_t = (1 - z) * n + z * h_{t-1}``, ``n = tanh(x_n + r * (h_{t-1} W_hn + b_hn))``
+    with gates r, z, n (see :mod:`rnn_nodes.gru_node`).
+
+    Parameters
+    ----------
+    n_features : int
+        Number of hidden units n.
+    activation : str or callable, default="tanh"
+        Of the candidate n.
+    gate_activation : str or callable, default="sigmoid"
+        Of the gates r and z.
+    bptt_limit : int, optional
+        Truncated BPTT (see :class:`~rnn_nodes.layers.RNNLayer`).
+
+    Attributes
+    ----------
+    params : dict
+        ``W_layer`` (n_in, 3n), ``b_layer`` (3n,), ``W_time`` (n, 3n),
+        ``b_time`` (3n,), gates stacked r, z, n: ``weight_ih_l0`` of ``nn.GRU``
+        is ``W_layer.T``, ``weight_hh_l0`` is ``W_time.T``, ``bias_ih_l0`` and
+        ``bias_hh_l0`` are ``b_layer`` and ``b_time``.
+    h_last : ndarray of shape (batch, n)
+    dh0 : ndarray of shape (batch, n)
+
+    References
+    ----------
+    Cho et al. (2014); Chung et al. (2014), Empirical evaluation of gated
+    recurrent neural networks on sequence modeling.
+    """
+
+    gates = ("r", "z", "n")
+    torch_name = "nn.GRU"
+
+    def forward(self, H, h0=None):
+        """Run the nodes for t = 0 .. T-1.
+
+        Parameters
+        ----------
+        H : ndarray of shape (batch, time, n_in)
+        h0 : ndarray of shape (batch, n), optional
+            Initial state; zeros if None.
+
+        Returns
+        -------
+        ndarray of shape (batch, time, n)
+        """
+        batch, time, _ = H.shape
+        h_t = self._initial(h0, H)
+        self.H, self.h0 = H, h_t
+        Z_layer = H @ self.params["W_layer"] + self.params["b_layer"]  # all steps in one product
+        self.nodes = [GRUNode(self.params, self.gate_activation, self.activation)
+                      for _ in range(time)]
+        out = np.empty((batch, time, self.n_features), H.dtype)
+        for t, node in enumerate(self.nodes):
+            h_t = node.forward(Z_layer[:, t], h_t)
+            out[:, t] = h_t
+        self.out = out
+        self.h_last = h_t
+        return out
+
+    def backward(self, dC_dH):
+        """Backpropagation through time, t = T-1 .. 0.
+
+        Parameters
+        ----------
+        dC_dH : ndarray of shape (batch, time, n) or (budgets, batch, time, n)
+
+        Returns
+        -------
+        ndarray
+            dC/dH of the input, (batch, time, n_in), or (budgets, batch, time,
+            n_in) under truncation.
+        """
+        dC_dH = with_budgets(dC_dH, self.bptt_limit)
+        budgets, batch, time, n = dC_dH.shape
+        ds_rz, dtanh_n = self._derivatives_all_steps()
+        delta_layer = np.empty((budgets, batch, time, 3 * n), dC_dH.dtype)
+        delta_time = np.empty_like(delta_layer)
+        dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
+        for t in reversed(range(time)):
+            # total gradient of h_t: from the layer above and from step t+1
+            dC_dh = dC_dH[:, :, t] + dC_dh_next
+            delta_layer[:, :, t], delta_time[:, :, t], dC_dh_prev = self.nodes[t].backward(
+                dC_dh, ds_rz[:, t], dtanh_n[:, t])
+            dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
+        self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
+        # the equations that need no recurrence, for all steps at once
+        self.zero_grads()
+        add_parameter_gradients(self.grads, delta_layer, self.H, delta_time,
+                                self._previous_states())
+        dC_dH_layer = delta_layer @ self.params["W_layer"].T
+        return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
+
+    def _derivatives_all_steps(self):
+        """s'(a_r), s'(a_z) (batch, time, 2n) and tanh'(a_n) (batch, time, n), one call each."""
+        A_rz = np.stack([node.a_rz for node in self.nodes], axis=1)
+        A_n = np.stack([node.a_n for node in self.nodes], axis=1)
+        return self.gate_activation.derivative(A_rz), self.activation.derivative(A_n)

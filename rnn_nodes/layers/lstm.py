@@ -1,0 +1,140 @@
+"""The LSTM layer: one :class:`~rnn_nodes.lstm_node.LSTMNode` per time step, wired through time."""
+
+import numpy as np
+
+from rnn_nodes.layers.gated import GatedLayer, add_parameter_gradients
+from rnn_nodes.layers.truncation import one_step_back, with_budgets
+from rnn_nodes.lstm_node import LSTMNode
+
+
+class LSTMLayer(GatedLayer):
+    """Long short-term memory layer with the equations and weight layout of PyTorch's ``nn.LSTM``.
+
+    ``c_t = f * c_{t-1} + i * g``, ``h_t = o * tanh(c_t)`` with gates i, f, g, o
+    (see :mod:`rnn_nodes.lstm_node`).
+
+    Parameters
+    ----------
+    n_features : int
+        Number of hidden units n.
+    activation : str or callable, default="tanh"
+        Of the candidate g and of the cell state.
+    gate_activation : str or callable, default="sigmoid"
+        Of the gates i, f, o.
+    forget_bias : float, default=1.0
+        Initial value of the forget gate's part of ``b_layer`` (Jozefowicz et
+        al., 2015; Keras' ``unit_forget_bias``): the layer starts out
+        remembering. 0 gives PyTorch's zero-mean start.
+    bptt_limit : int, optional
+        Truncated BPTT (see :class:`~rnn_nodes.layers.RNNLayer`); both ``h``
+        and ``c`` are the state a window reaches back through.
+
+    Attributes
+    ----------
+    params : dict
+        ``W_layer`` (n_in, 4n), ``b_layer`` (4n,), ``W_time`` (n, 4n),
+        ``b_time`` (4n,), gates stacked i, f, g, o: ``weight_ih_l0`` of
+        ``nn.LSTM`` is ``W_layer.T``, ``weight_hh_l0`` is ``W_time.T``,
+        ``bias_ih_l0`` and ``bias_hh_l0`` are ``b_layer`` and ``b_time``.
+    h_last, c_last : ndarray of shape (batch, n)
+        The state after the last step of the latest forward pass.
+    dh0, dc0 : ndarray of shape (batch, n)
+        dC/dh0 and dC/dc0 after the latest backward pass.
+
+    References
+    ----------
+    Hochreiter & Schmidhuber (1997); Gers et al. (2000); Jozefowicz, Zaremba &
+    Sutskever (2015), An empirical exploration of recurrent network architectures.
+    """
+
+    gates = ("i", "f", "g", "o")
+    torch_name = "nn.LSTM"
+    cell_state = True
+
+    def __init__(self, n_features, activation="tanh", gate_activation="sigmoid",
+                 forget_bias=1.0, bptt_limit=None):
+        super().__init__(n_features, activation, gate_activation, bptt_limit)
+        self.forget_bias = float(forget_bias)
+        self.c0 = None
+        self.c_last = None
+        self.dc0 = None
+
+    def build(self, n_in, sequence_input, dtype, rng):
+        super().build(n_in, sequence_input, dtype, rng)
+        n = self.n_features
+        self.params["b_layer"][n:2 * n] = self.forget_bias
+
+    def forward(self, H, h0=None, c0=None):
+        """Run the nodes for t = 0 .. T-1.
+
+        Parameters
+        ----------
+        H : ndarray of shape (batch, time, n_in)
+        h0, c0 : ndarray of shape (batch, n), optional
+            Initial hidden and cell states; zeros if None.
+
+        Returns
+        -------
+        ndarray of shape (batch, time, n)
+        """
+        batch, time, _ = H.shape
+        h_t, c_t = self._initial(h0, H), self._initial(c0, H)
+        self.H, self.h0, self.c0 = H, h_t, c_t
+        # the input terms of all steps in one product; b_time needs no recurrence either
+        Z_layer = H @ self.params["W_layer"] + (self.params["b_layer"] + self.params["b_time"])
+        self.nodes = [LSTMNode(self.params, self.gate_activation, self.activation)
+                      for _ in range(time)]
+        out = np.empty((batch, time, self.n_features), H.dtype)
+        for t, node in enumerate(self.nodes):
+            h_t, c_t = node.forward(Z_layer[:, t], h_t, c_t)
+            out[:, t] = h_t
+        self.out = out
+        self.h_last, self.c_last = h_t, c_t
+        return out
+
+    def backward(self, dC_dH):
+        """Backpropagation through time, t = T-1 .. 0.
+
+        Parameters
+        ----------
+        dC_dH : ndarray of shape (batch, time, n) or (budgets, batch, time, n)
+
+        Returns
+        -------
+        ndarray
+            dC/dH of the input, (batch, time, n_in), or (budgets, batch, time,
+            n_in) under truncation.
+        """
+        dC_dH = with_budgets(dC_dH, self.bptt_limit)
+        budgets, batch, time, n = dC_dH.shape
+        dgates, dtanh_c = self._derivatives_all_steps()
+        delta = np.empty((budgets, batch, time, 4 * n), dC_dH.dtype)
+        dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
+        dC_dc_next = np.zeros_like(dC_dh_next)
+        for t in reversed(range(time)):
+            # total gradient of h_t: from the layer above and from step t+1
+            dC_dh = dC_dH[:, :, t] + dC_dh_next
+            delta[:, :, t], dC_dh_prev, dC_dc_prev = self.nodes[t].backward(
+                dC_dh, dC_dc_next, dgates[:, t], dtanh_c[:, t])
+            dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
+            dC_dc_next = one_step_back(dC_dc_prev, self.bptt_limit)
+        # h0 and c0 are inputs: every slice reaches them
+        self.dh0, self.dc0 = dC_dh_prev.sum(axis=0), dC_dc_prev.sum(axis=0)
+        # the equations that need no recurrence, for all steps at once
+        self.zero_grads()
+        add_parameter_gradients(self.grads, delta, self.H, delta, self._previous_states())
+        dC_dH_layer = delta @ self.params["W_layer"].T
+        return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
+
+    def _derivatives_all_steps(self):
+        """s'(a) and tanh'(a) of every gate, (batch, time, 4n), and tanh'(c), (batch, time, n).
+
+        One jitted call per activation (:meth:`Activation.derivative`).
+        """
+        n = self.n_features
+        A = np.stack([node.a_t for node in self.nodes], axis=1)
+        C = np.stack([node.c_t for node in self.nodes], axis=1)
+        ds = self.gate_activation.derivative(A)  # the g block unused
+        dtanh = self.activation.derivative(np.concatenate([A[..., 2 * n:3 * n], C], axis=-1))
+        dgates = np.concatenate([ds[..., :2 * n], dtanh[..., :n], ds[..., 3 * n:]], axis=-1)
+        return dgates, dtanh[..., n:]

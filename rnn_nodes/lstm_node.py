@@ -1,0 +1,104 @@
+"""One time step of an LSTM layer: the forward equations and the recurrent backward equations.
+
+PyTorch's ``nn.LSTM`` equations, with row vectors and the batch first. The
+pre-activations of the four gates are stacked along the last axis in
+PyTorch's order i, f, g, o::
+
+    a_t = x_t @ W_layer + b_layer + h_{t-1} @ W_time + b_time     (batch, 4n)
+    i = s(a_i),  f = s(a_f),  g = tanh(a_g),  o = s(a_o)
+    c_t = f * c_{t-1} + i * g
+    h_t = o * tanh(c_t)
+
+``s`` is the gate activation (sigmoid by default) and ``tanh`` the
+activation; both are configurable. Backward, given the total gradient dC/dh_t
+(from the layer above and from step t+1) and dC/dc_t from step t+1::
+
+    dC/dc_t      += dC/dh_t * o * tanh'(c_t)
+    dC/d(i,f,g,o) = dC/dc_t * g, dC/dc_t * c_{t-1}, dC/dc_t * i, dC/dh_t * tanh(c_t)
+    delta_t       = dC/d(i,f,g,o) * (s'(a_i), s'(a_f), tanh'(a_g), s'(a_o))
+    dC/dh_{t-1}   = delta_t @ W_time.T
+    dC/dc_{t-1}   = dC/dc_t * f
+
+The parameter gradients and dC/dx_t are the Elman layer's equations (2)-(5)
+with ``delta_t``; the layer does them for all steps at once
+(:mod:`rnn_nodes.layers.lstm`).
+
+References
+----------
+Hochreiter & Schmidhuber (1997), Long short-term memory; Gers, Schmidhuber &
+Cummins (2000), Learning to forget; PyTorch ``torch.nn.LSTM`` documentation.
+"""
+
+import numpy as np
+
+
+class LSTMNode:
+    """The cache and the recurrent equations of one LSTM time step.
+
+    Parameters
+    ----------
+    params : dict of str to ndarray
+        The layer's parameters; the node reads ``W_time`` (n, 4n).
+    gate_activation : Activation
+        ``s`` of the gates i, f, o.
+    activation : Activation
+        ``tanh`` of the candidate g and of the cell state.
+    """
+
+    def __init__(self, params, gate_activation, activation):
+        self.params = params
+        self.gate_activation = gate_activation
+        self.activation = activation
+
+    def forward(self, z_layer_t, h_prev, c_prev):
+        """One step from the previous state ``(h_prev, c_prev)``.
+
+        Parameters
+        ----------
+        z_layer_t : ndarray of shape (batch, 4n)
+            ``x_t @ W_layer + b_layer + b_time``, computed by the layer for
+            all steps at once.
+        h_prev, c_prev : ndarray of shape (batch, n)
+
+        Returns
+        -------
+        h_t, c_t : ndarray of shape (batch, n)
+        """
+        n = h_prev.shape[-1]
+        s, tanh = self.gate_activation, self.activation
+        self.a_t = a = z_layer_t + h_prev @ self.params["W_time"]
+        i_f = s(a[:, :2 * n])  # i and f in one call
+        i, f, g, o = i_f[:, :n], i_f[:, n:], tanh(a[:, 2 * n:3 * n]), s(a[:, 3 * n:])
+        c_t = f * c_prev + i * g
+        self.tanh_c_t = tanh(c_t)
+        self.gates, self.c_prev, self.c_t = (i, f, g, o), c_prev, c_t
+        return o * self.tanh_c_t, c_t
+
+    def backward(self, dC_dh, dC_dc, dgates_t, dtanh_c_t):
+        """The recurrent backward equations of this step.
+
+        Parameters
+        ----------
+        dC_dh : ndarray of shape (..., batch, n)
+            Total gradient with respect to ``h_t``; leading axes (truncation
+            budgets) are carried along.
+        dC_dc : ndarray of shape (..., batch, n)
+            Gradient with respect to ``c_t`` from step t+1.
+        dgates_t : ndarray of shape (batch, 4n)
+            ``s'(a_i), s'(a_f), tanh'(a_g), s'(a_o)``, computed by the layer
+            for all steps in one call per activation.
+        dtanh_c_t : ndarray of shape (batch, n)
+            ``tanh'(c_t)``.
+
+        Returns
+        -------
+        delta_t : ndarray of shape (..., batch, 4n)
+            dC/da_t.
+        dC_dh_prev, dC_dc_prev : ndarray of shape (..., batch, n)
+        """
+        i, f, g, o = self.gates
+        dC_dc = dC_dc + dC_dh * o * dtanh_c_t  # through h_t = o * tanh(c_t)
+        dC_dgates = np.concatenate(
+            [dC_dc * g, dC_dc * self.c_prev, dC_dc * i, dC_dh * self.tanh_c_t], axis=-1)
+        delta_t = dC_dgates * dgates_t  # through the gate activations
+        return delta_t, delta_t @ self.params["W_time"].T, dC_dc * f
