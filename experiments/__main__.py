@@ -11,14 +11,43 @@ def main(argv=None):
     parser.add_argument("name", choices=["list", *EXPERIMENTS], help="experiment to run")
     parser.add_argument("--out", default=None, help="output folder (default results/NAME/)")
     parser.add_argument("--quick", action="store_true", help="small, fast run (tests)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the run (full runs use SEED, SEED+1, SEED+2)")
+    parser.add_argument("--data", default=None,
+                        help="data file or folder, for the experiments that read one "
+                             "(default: looked up in $RNN_NODES_DATA, then ../shared/data)")
+    parser.add_argument("--dask", default=None, metavar="local|tcp://HOST:8786",
+                        help="run on Dask, for the experiments that can (sweep): 'local' "
+                             "starts a LocalCluster on 127.0.0.1, an address uses a running "
+                             "scheduler (pip install -e \".[dask]\")")
+    parser.add_argument("--task", default=None,
+                        help="the task, for the experiments that offer several "
+                             "(sweep: sine, frequency)")
     args = parser.parse_args(argv)
     if args.name == "list":
+        width = max(map(len, EXPERIMENTS))
         for name, module in EXPERIMENTS.items():
-            print(f"{name:10s} {module.__doc__.strip().splitlines()[0]}")
+            reads = f" [--data: {module.DATA}]" if hasattr(module, "DATA") else ""
+            print(f"{name:{width}s}  {module.__doc__.strip().splitlines()[0]}{reads}")
         return 0
+    module = EXPERIMENTS[args.name]
+    options = {}
+    if hasattr(module, "DATA"):
+        options["data"] = args.data
+    elif args.data is not None:
+        readers = ", ".join(n for n, m in EXPERIMENTS.items() if hasattr(m, "DATA"))
+        parser.error(f"--data: the {args.name} experiment reads no file (those that do: "
+                     f"{readers})")
+    for option in ("dask", "task"):
+        if option in getattr(module, "OPTIONS", ()):
+            options[option] = getattr(args, option)
+        elif getattr(args, option) is not None:
+            parser.error(f"--{option}: the {args.name} experiment takes no --{option}")
     out = args.out or f"results/{args.name}"
-    EXPERIMENTS[args.name].run(out=out, quick=args.quick, seed=args.seed)
+    try:
+        module.run(out=out, quick=args.quick, seed=args.seed, **options)
+    except FileNotFoundError as error:  # a data file the user must provide
+        parser.exit(2, f"{parser.prog} {args.name}: error: {error}\n")
     return 0
 
 

@@ -40,3 +40,59 @@ def print_table(rows):
     for name, value in rows:
         text = f"{value:.4g}" if isinstance(value, float) else str(value)
         print(f"  {name:<{width}}  {text}")
+
+
+def run_seeds(seed, quick, n_full=3):
+    """The seeds of a run: ``[seed]`` when quick, else ``seed, seed + 1, ...`` (``n_full``)."""
+    return [seed] if quick else [seed + k for k in range(n_full)]
+
+
+def mean_std(values):
+    """Summary of a number measured once per seed.
+
+    Returns
+    -------
+    dict
+        ``mean``, ``std`` (sample standard deviation, ddof=1; 0 for one
+        value) and the ``values`` themselves.
+    """
+    values = [float(v) for v in values]
+    std = float(np.std(values, ddof=1)) if len(values) > 1 else 0.0
+    return {"mean": float(np.mean(values)), "std": std, "values": values}
+
+
+def format_mean_std(summary, digits=3):
+    """``"mean ± std"`` of a :func:`mean_std` summary, ``digits`` significant digits."""
+    if len(summary["values"]) == 1:
+        return f"{summary['mean']:.{digits}g}"
+    return f"{summary['mean']:.{digits}g} ± {summary['std']:.2g}"
+
+
+def train_in_stages(net, X, t, stages, **train_kwargs):
+    """Train ``net`` with the learning rate changed between stages.
+
+    The scheduler states (Adam's moments and step counts) carry over from one
+    stage to the next; only ``eta`` changes.
+
+    Parameters
+    ----------
+    net : rnn_nodes.RNN
+    X, t : ndarray
+        As for :meth:`rnn_nodes.RNN.train`.
+    stages : sequence of (int, float)
+        ``(epochs, eta)`` pairs, in order.
+    **train_kwargs
+        Passed on to :meth:`rnn_nodes.RNN.train` (``X_val``, ``batch_size``, ...).
+
+    Returns
+    -------
+    dict of str to list of float
+        The histories of the stages, concatenated.
+    """
+    history = {}
+    for epochs, eta in stages:
+        net.scheduler.set_params(eta=eta)
+        stage = net.train(X, t, epochs=epochs, **train_kwargs)
+        for key, values in stage.items():
+            history.setdefault(key, []).extend(values)
+    return history

@@ -16,6 +16,7 @@ digits", http://yann.lecun.com/exdb/mnist/ (section "File formats").
 """
 
 import gzip
+import math
 import pathlib
 import zlib
 
@@ -81,7 +82,7 @@ def read_idx(path, magic):
             f"the file has {len(data)}"
         )
     dims = tuple(int(d) for d in np.frombuffer(data, ">u4", count=ndim, offset=4))
-    expected = int(np.prod(dims))
+    expected = math.prod(dims)  # Python ints: np.prod wraps around past 2**63
     found_size = len(data) - header_size
     if found_size != expected:
         problem = "truncated" if found_size < expected else "longer than its header says"

@@ -82,7 +82,8 @@ def _parse_rows(path, reader):
                 f"Weather file '{path}', line {line}: column 'date' is not a date "
                 f"(YYYY-MM-DD), got {row[header.index('date')]!r}"
             ) from None
-        values.append([_number(path, line, name, row[i]) for name, i in zip(WEATHER_COLUMNS, where)])
+        values.append([_number(path, line, name, row[i])
+                       for name, i in zip(WEATHER_COLUMNS, where)])
     if not values:
         raise ValueError(f"Weather file '{path}' has a header but no data rows")
     return np.array(dates), np.array(values, dtype=np.float64)
@@ -140,8 +141,9 @@ def load_weather_csv(path, missing="ffill"):
         Naming ``path`` when it is not a file.
     ValueError
         Naming the file (and line) for a missing column, a row of the wrong
-        length, a bad date or a value that is not a finite number; and
-        naming ``missing`` for an unknown handling.
+        length, a bad date, a value that is not a finite number, bytes that
+        are not UTF-8, or when no complete row remains; and naming
+        ``missing`` for an unknown handling.
     """
     if missing not in MISSING_HANDLING:
         raise ValueError(
@@ -151,13 +153,21 @@ def load_weather_csv(path, missing="ffill"):
     path = pathlib.Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No such weather file: '{path}'")
-    with path.open(newline="") as handle:
-        dates, values = _parse_rows(path, csv.reader(handle))
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            dates, values = _parse_rows(path, csv.reader(handle))
+    except UnicodeDecodeError as error:
+        raise ValueError(f"Weather file '{path}' is not UTF-8 text: {error}") from None
     gaps = np.isnan(values)
     n_missing = {name: int(n) for name, n in zip(WEATHER_COLUMNS, gaps.sum(axis=0))}
     if missing == "ffill":
         values = _forward_fill(values)
     keep = ~np.isnan(values).any(axis=1)
+    if not keep.any():
+        raise ValueError(
+            f"Weather file '{path}': every one of its {len(values)} rows has a missing value "
+            f"that missing={missing!r} cannot fill (missing values per column: {n_missing})"
+        )
     return WeatherData(
         dates=dates[keep], values=values[keep], columns=WEATHER_COLUMNS, missing=missing,
         n_rows_read=len(values), n_rows_with_missing=int(gaps.any(axis=1).sum()),
