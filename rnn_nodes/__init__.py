@@ -30,6 +30,7 @@ from rnn_nodes.preprocessing import (
     sliding_windows,
     to_channels_first,
 )
+from rnn_nodes.sequences import States
 from rnn_nodes.training import (
     Callback,
     EarlyStopping,
@@ -43,5 +44,5 @@ __all__ = [
     "get_cost", "TrainingDivergedError", "TrainingInterruptedWarning", "Callback",
     "EarlyStopping", "RNNRegressor", "RNNClassifier", "ModelFileError", "sliding_windows",
     "SequenceScaler", "from_channels_first", "to_channels_first", "GRULayer", "LSTMLayer",
-    "Bidirectional", "GRUNode", "LSTMNode",
+    "Bidirectional", "GRUNode", "LSTMNode", "States",
 ]

@@ -21,6 +21,12 @@ Each cost knows the output activation it pairs with exactly. For sigmoid +
 ``bce`` and softmax + ``cce`` the gradient with respect to the output layer's
 pre-activation is ``(y_hat - t) / N``; using it directly avoids dividing by a
 probability that has underflowed to zero.
+
+Padded batches: the built-in costs take a ``mask`` of shape ``(batch, time)``
+(1 at a valid step, 0 at padding) and average over the valid steps only, with
+the same normalisation (``mse``: over valid steps x outputs; ``cce``: over
+valid rows). A padded batch's cost is then the average of its sequences' costs
+weighted by their numbers of valid steps. A user's callable cannot be masked.
 """
 
 import functools
@@ -59,6 +65,31 @@ def _delta_per_row(y_hat, t):
     return (y_hat - t) / (y_hat.size // y_hat.shape[-1])
 
 
+# masked: w of shape (batch, time, 1) is 1 at the valid steps, 0 at padding
+
+
+def mse_masked(y_hat, t, w):
+    return jnp.sum(w * (y_hat - t) ** 2) / (jnp.sum(w) * y_hat.shape[-1])
+
+
+def bce_masked(y_hat, t, w):
+    p = _clip_probability(y_hat)
+    loss = t * jnp.log(p) + (1 - t) * jnp.log(1 - p)
+    return -jnp.sum(w * loss) / (jnp.sum(w) * y_hat.shape[-1])
+
+
+def cce_masked(y_hat, t, w):
+    return -jnp.sum(w * t * jnp.log(_clip_probability(y_hat))) / jnp.sum(w)
+
+
+def _masked_delta_per_element(y_hat, t, w):
+    return w * (y_hat - t) / (jnp.sum(w) * y_hat.shape[-1])
+
+
+def _masked_delta_per_row(y_hat, t, w):
+    return w * (y_hat - t) / jnp.sum(w)
+
+
 class Cost:
     """A scalar cost of the network's output and the target.
 
@@ -74,10 +105,15 @@ class Cost:
         Output activation for which ``paired_delta`` is exact.
     paired_delta : callable, optional
         ``(y_hat, t) -> dC/dz`` of the output pre-activation for that pairing.
+    masked : tuple of callable, optional
+        ``(function, paired_delta)`` taking a third argument ``w`` of shape
+        ``(batch, time, 1)``, 1 at valid steps and 0 at padding: the cost
+        averaged over the valid steps only (``paired_delta`` may be None).
+        Without it the cost refuses a ``mask``.
     """
 
     def __init__(self, function, name, is_classification=False,
-                 paired_activation=None, paired_delta=None):
+                 paired_activation=None, paired_delta=None, masked=None):
         self.function = function
         self.name = name
         self.is_classification = is_classification
@@ -90,20 +126,51 @@ class Cost:
             jax.jit(lambda y_hat, t: (function(y_hat, t), paired_delta(y_hat, t)))
             if paired_delta else None
         )
+        self.masked = masked
+        if masked is not None:
+            masked_function, masked_delta = masked
+            self._masked_value = jax.jit(masked_function)
+            self._masked_value_and_gradient = jax.jit(jax.value_and_grad(masked_function))
+            self._masked_value_and_delta = jax.jit(
+                lambda y_hat, t, w: (masked_function(y_hat, t, w), masked_delta(y_hat, t, w)))
 
     def __repr__(self):
         return f"Cost({self.name!r})"
 
-    def __call__(self, y_hat, t):
-        """The cost as a Python float."""
-        return float(call_at_precision(self._value, y_hat, t))
+    @property
+    def can_mask(self):
+        """Whether the cost takes a ``mask`` (padded batches)."""
+        return self.masked is not None
+
+    def __call__(self, y_hat, t, mask=None):
+        """The cost as a Python float; with ``mask`` (batch, time), over the valid steps only."""
+        if mask is None:
+            return float(call_at_precision(self._value, y_hat, t))
+        return float(call_at_precision(self._masked_value, y_hat, t, self._weights(mask, y_hat)))
+
+    def require_mask(self):
+        """Raise a ValueError unless the cost can skip padded steps (:attr:`can_mask`)."""
+        if not self.can_mask:
+            raise ValueError(
+                f"The cost {self.name!r} cannot skip padded steps: a sequence output of "
+                "sequences of different lengths needs a built-in cost "
+                f"({', '.join(sorted(COSTS))}) that takes a mask; give sequences of one "
+                "length, or use a built-in cost")
+
+    def _weights(self, mask, y_hat):
+        """``mask`` (batch, time) as weights (batch, time, 1) in the output's dtype."""
+        self.require_mask()
+        return np.asarray(mask, y_hat.dtype)[..., None]
 
     def gradient(self, y_hat, t):
         """dC/dy_hat, shape of ``y_hat``."""
         return call_at_precision(self._gradient, y_hat, t)
 
-    def value_and_seed(self, y_hat, t, activation):
+    def value_and_seed(self, y_hat, t, activation, mask=None):
         """The cost and the gradient that starts the backward pass, in one call.
+
+        ``mask`` (batch, time), optional: 1 at valid steps, 0 at padding; the
+        cost averages over the valid steps and the seed is zero at padding.
 
         Returns
         -------
@@ -116,11 +183,16 @@ class Cost:
         """
         is_delta = self.pairs_with(activation)
         function = self._value_and_delta if is_delta else self._value_and_gradient
+        arrays = (y_hat, t)
+        if mask is not None:
+            arrays += (self._weights(mask, y_hat),)
+            is_delta = is_delta and self.masked[1] is not None
+            function = self._masked_value_and_delta if is_delta else self._masked_value_and_gradient
         if y_hat.dtype == np.float64:
             with jax.enable_x64(True):
-                value, seed = function(y_hat, t)
+                value, seed = function(*arrays)
         else:
-            value, seed = function(y_hat, t)
+            value, seed = function(*arrays)
         return float(value), np.asarray(seed), is_delta
 
     def pairs_with(self, activation):
@@ -133,11 +205,13 @@ class Cost:
 
 
 COSTS = {
-    "mse": Cost(mse, "mse"),
+    "mse": Cost(mse, "mse", masked=(mse_masked, None)),
     "bce": Cost(bce, "bce", is_classification=True,
-                paired_activation="sigmoid", paired_delta=_delta_per_element),
+                paired_activation="sigmoid", paired_delta=_delta_per_element,
+                masked=(bce_masked, _masked_delta_per_element)),
     "cce": Cost(cce, "cce", is_classification=True,
-                paired_activation="softmax", paired_delta=_delta_per_row),
+                paired_activation="softmax", paired_delta=_delta_per_row,
+                masked=(cce_masked, _masked_delta_per_row)),
 }
 
 

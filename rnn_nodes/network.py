@@ -5,21 +5,31 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from rnn_nodes import io
+from rnn_nodes import checkpoint, io
 from rnn_nodes.costs import get_cost
 from rnn_nodes.layers import (
     Bidirectional,
     DenseLayer,
     GRULayer,
     InputLayer,
+    Layer,
     LSTMLayer,
     OutputLayer,
     RNNLayer,
 )
+from rnn_nodes.sequences import (
+    States,
+    as_padded,
+    is_ragged,
+    pad_sequences,
+    stack_states,
+    step_mask,
+)
 from rnn_nodes.threads import with_blas_threads
-from rnn_nodes.training import train_epochs
+from rnn_nodes.training import Layout, check_callbacks, train_epochs
 from rnn_nodes.validation import (
     as_float_array,
+    check_bool,
     check_dtype,
     check_non_negative_float,
     check_optional_positive_int,
@@ -102,12 +112,18 @@ class RNN:
             raise ValueError("Received an invalid value for argument `clip_norm`, "
                              "expected a positive number or None, got 0")
         self.dtype = check_dtype(dtype)
-        self.rng = np.random.default_rng(seed)
+        try:
+            self.rng = np.random.default_rng(seed)
+        except (TypeError, ValueError) as error:
+            raise type(error)("Received an invalid value for argument `seed`, expected None "
+                              f"or a non-negative integer, got {seed!r}: {error}") from None
         self.blas_threads = check_optional_positive_int(blas_threads, "blas_threads")
         self.layers = []
         self.scheduler_states = {}
         self.is_trained = False
         self._output = None
+        self._lengths = None
+        self.states = None
 
     def __repr__(self):
         layers = ", ".join(map(repr, self.layers))
@@ -122,6 +138,9 @@ class RNN:
         -------
         self
         """
+        if not isinstance(layer, Layer):
+            raise TypeError("Received an invalid value for argument `layer`, expected a "
+                            f"Layer, got {type(layer).__name__}: {layer!r}")
         if not self.layers and not isinstance(layer, InputLayer):
             raise ValueError("The first layer must be an InputLayer: call "
                              "add_InputLayer(n_features) first")
@@ -212,45 +231,66 @@ class RNN:
     # forward and backward -----------------------------------------------------
 
     @with_blas_threads
-    def forward(self, X, h0=None, c0=None):
+    def forward(self, X, h0=None, c0=None, *, lengths=None, return_states=False):
         """Output of the network; caches what :meth:`backward` needs.
 
         Parameters
         ----------
-        X : ndarray of shape (batch, time, n_in)
-            Any number of time steps.
+        X : ndarray of shape (batch, time, n_in), or list of (time_b, n_in) arrays
+            Any number of time steps. A list holds sequences of different
+            lengths: they are padded with zeros (see :mod:`rnn_nodes.sequences`).
         h0 : list of ndarray or ndarray, optional
             Initial states: one ``(batch, n_l)`` array per recurrent layer
             (``(2, batch, n_l)`` for a bidirectional one: forward, reverse), or
             one ``(layers, batch, hidden)`` array when all have the same shape.
-            Zeros if None.
+            Zeros if None. The ``h`` of :class:`States` fits.
         c0 : list of ndarray or ndarray, optional
             Initial cell states of the LSTM layers, as ``h0`` but one per LSTM
             layer only. Zeros if None.
+        lengths : array-like of int of shape (batch,), optional
+            With a padded array: sequence ``b`` is ``X[b, :lengths[b]]``, the
+            rest padding that changes nothing (the states are carried through
+            it, a many-to-one head reads step ``lengths[b] - 1``, a sequence
+            output is zero there).
+        return_states : bool, default=False
+            Also return the final states.
 
         Returns
         -------
-        ndarray
+        output : ndarray
             ``(batch, time, n_out)`` for a sequence output, else ``(batch, n_out)``.
+        states : States
+            With ``return_states`` only: every recurrent layer's state after
+            each sequence's last step (``states.h``; ``states.c`` for the LSTM
+            layers), for ``forward(X_next, *states)``.
         """
         self._check_complete()
+        X, lengths = as_padded(X, lengths, "X", self.n_features_in, self.dtype)
         X = check_sequences(X, "X", self.n_features_in, self.dtype)
         h0 = self._check_initial_states(h0, len(X))
         c0 = self._check_initial_states(c0, len(X), "c0")
+        padded = {} if lengths is None else {"lengths": lengths}
         H = X
         states, cells = iter(h0), iter(c0)
         for layer in self.layers:
             if layer.cell_state:
-                H = layer.forward(H, next(states), next(cells))
+                H = layer.forward(H, next(states), next(cells), **padded)
             elif layer.recurrent:
-                H = layer.forward(H, next(states))
+                H = layer.forward(H, next(states), **padded)
             else:
-                H = layer.forward(H)
-        self._output = H
-        return H
+                H = layer.forward(H, **padded)
+        if lengths is not None and self.sequence_output:
+            H[~step_mask(lengths, H.shape[1])] = 0  # nothing comes out of padding
+        self._output, self._lengths = H, lengths
+        return (H, self._final_states()) if return_states else H
+
+    def _final_states(self):
+        """The :class:`States` after the latest forward pass."""
+        return States(stack_states([layer.h_last for layer in self.recurrent_layers]),
+                      stack_states([layer.c_last for layer in self.cell_layers]))
 
     @with_blas_threads
-    def backward(self, t):
+    def backward(self, t, dh_n=None, dc_n=None):
         """Backpropagate the cost of the latest forward pass against targets ``t``.
 
         Fills every layer's ``grads`` (with the L2 term added), every
@@ -259,7 +299,16 @@ class RNN:
 
         Parameters
         ----------
-        t : ndarray of the output's shape
+        t : ndarray of the output's shape, or None
+            A padded output's targets may come as a list of ``(time_b,
+            n_out)`` arrays. None: no cost in this call (``batch_cost`` 0),
+            only the gradients ``dh_n`` / ``dc_n``.
+        dh_n, dc_n : list of ndarray or ndarray, optional
+            Gradients of the final states (laid out as ``h0`` / ``c0``, or as
+            the :class:`States` of the forward pass) coming from outside the
+            call, e.g. ``gradients(X2, ...).h0`` of the next chunk: chaining
+            gives the gradient of the two chunks as one sequence. Under
+            truncated BPTT they enter with the full budget.
 
         Returns
         -------
@@ -267,15 +316,36 @@ class RNN:
         """
         if self._output is None:
             raise ValueError("backward needs a forward pass first")
-        t = self._check_targets(t, self._output.shape[:2])
         output_layer = self.layers[-1]
-        self.batch_cost, seed, is_delta = self.cost.value_and_seed(
-            self._output, t, output_layer.activation)
+        if t is None:
+            self.batch_cost, seed, is_delta = 0.0, np.zeros_like(self._output), False
+        else:
+            t = self._check_targets(t, self._output.shape[:2], lengths=self._lengths)
+            mask = None
+            if self._lengths is not None and self.sequence_output:
+                mask = step_mask(self._lengths, self._output.shape[1])
+            self.batch_cost, seed, is_delta = self.cost.value_and_seed(
+                self._output, t, output_layer.activation, mask)
+        finals = self._final_gradients(dh_n, dc_n, len(self._output))
         dC = output_layer.backward(delta=seed) if is_delta else output_layer.backward(seed)
-        for layer in reversed(self.layers[:-1]):
-            dC = layer.backward(dC)
+        for i in reversed(range(len(self.layers) - 1)):
+            dC = self.layers[i].backward(dC, *finals.get(i, ()))
         self._add_l2_gradient()
         return dC if dC.ndim == 3 else dC.sum(axis=0)
+
+    def _final_gradients(self, dh_n, dc_n, batch):
+        """``{layer index: (dh_n,) or (dh_n, dc_n)}`` for the recurrent layers; {} if both None."""
+        if dh_n is None and dc_n is None:
+            return {}
+        dh_n = self._check_initial_states(dh_n, batch, "dh_n")
+        dc_n = iter(self._check_initial_states(dc_n, batch, "dc_n"))
+        finals = {}
+        for dh, (i, layer) in zip(dh_n, self._recurrent_indices()):
+            finals[i] = (dh, next(dc_n)) if layer.cell_state else (dh,)
+        return finals
+
+    def _recurrent_indices(self):
+        return [(i, layer) for i, layer in enumerate(self.layers) if layer.recurrent]
 
     def _add_l2_gradient(self):
         """The one place regularisation enters: dC/dW += lmbd * W."""
@@ -287,21 +357,23 @@ class RNN:
                     layer.grads[name] += self.lmbd * layer.params[name]
 
     @with_blas_threads
-    def gradients(self, X, t, h0=None, c0=None):
+    def gradients(self, X, t, h0=None, c0=None, *, lengths=None, dh_n=None, dc_n=None):
         """Every gradient of the cost (L2 included) for one batch; no update.
 
         Parameters
         ----------
-        X : ndarray of shape (batch, time, n_in)
-        t : ndarray of the output's shape
-        h0, c0 : see :meth:`forward`
+        X : ndarray of shape (batch, time, n_in), or list of (time_b, n_in) arrays
+        t : ndarray of the output's shape (or list, or None: see :meth:`backward`)
+        h0, c0, lengths : see :meth:`forward`
+        dh_n, dc_n : see :meth:`backward`
 
         Returns
         -------
         Gradients
+            ``X`` is padded like the input, zero at the padded steps.
         """
-        self.forward(X, h0, c0)
-        dX = self.backward(t)
+        self.forward(X, h0, c0, lengths=lengths)
+        dX = self.backward(t, dh_n, dc_n)
         return Gradients(
             params=[{k: v.copy() for k, v in layer.grads.items()} for layer in self.layers],
             X=dX,
@@ -309,22 +381,35 @@ class RNN:
             c0=[layer.dc0.copy() for layer in self.cell_layers],
         )
 
-    def cost_value(self, X, t, h0=None, c0=None):
-        """The data cost (without the L2 term) of the network on ``X`` against ``t``."""
-        y_hat = self.forward(X, h0, c0)
-        return self.cost(y_hat, self._check_targets(t, y_hat.shape[:2], len(y_hat)))
+    def cost_value(self, X, t, h0=None, c0=None, *, lengths=None):
+        """The data cost (without the L2 term) of the network on ``X`` against ``t``.
+
+        For sequences of different lengths (a list, or ``lengths``) with a
+        sequence output, the average over the valid steps.
+        """
+        y_hat = self.forward(X, h0, c0, lengths=lengths)
+        lengths = self._lengths
+        t = self._check_targets(t, y_hat.shape[:2], len(y_hat), lengths=lengths)
+        if lengths is None or not self.sequence_output:
+            return self.cost(y_hat, t)
+        return self.cost(y_hat, t, step_mask(lengths, y_hat.shape[1]))
 
     # training and prediction ---------------------------------------------------
 
     @with_blas_threads
     def train(self, X, t, X_val=None, t_val=None, epochs=10, batch_size=32,
-              shuffle=True, verbose=0, callbacks=None, metrics=None):
+              shuffle=True, verbose=0, callbacks=None, metrics=None, initial_epoch=0,
+              checkpoint_path=None, checkpoint_every=1, resume=False, *, lengths=None,
+              lengths_val=None, window=None, stateful=False):
         """Minibatch training with one update per batch.
 
         Parameters
         ----------
-        X : ndarray of shape (n_samples, time, n_in)
+        X : ndarray of shape (n_samples, time, n_in), or list of (time_b, n_in) arrays
+            A list holds sequences of different lengths (padded, see :meth:`forward`).
         t : ndarray of shape (n_samples, time, n_out) or (n_samples, n_out)
+            For a list ``X`` and a sequence output, a list of ``(time_b, n_out)``
+            arrays or a padded array.
         X_val, t_val : ndarray, optional
             Validation data, scored after every epoch.
         epochs : int, default=10
@@ -344,6 +429,35 @@ class RNN:
             ``name -> f(y_hat, t) -> float``, recorded per epoch as ``name``
             (on the epoch's training outputs) and ``val_name``. Default:
             ``accuracy`` for ``bce`` and ``cce``, nothing otherwise.
+        initial_epoch : int, default=0
+            Epochs done before (Keras' meaning): trains epochs
+            ``initial_epoch + 1 .. epochs``, numbered so.
+        checkpoint_path : str or os.PathLike, optional
+            Write the run (weights, scheduler states, generator state, epoch
+            count, history) to this file after every ``checkpoint_every``-th
+            epoch, atomically; see :mod:`rnn_nodes.checkpoint`.
+        checkpoint_every : int, default=1
+        resume : bool, default=False
+            If the file at ``checkpoint_path`` exists, load the run from it into
+            this network (built the same way) and train the remaining epochs;
+            the history returned is then that of the whole run. Same seed and
+            data: the weights at the end are those of an uninterrupted run.
+        lengths, lengths_val : array-like of int, optional
+            With padded arrays ``X`` / ``X_val``: the sequences' lengths (see
+            :meth:`forward`). The cost of a sequence output and the metrics
+            (on the valid steps as rows, ``(n_valid, n_out)``) see the valid
+            steps only.
+        window : int, optional
+            Truncated BPTT over long sequences: each epoch trains on the
+            consecutive windows of ``window`` steps in time order, one update
+            per window and batch of samples (the samples keep their batches;
+            ``shuffle`` is not used). Needs a sequence output.
+        stateful : bool, default=False
+            With ``window``: carry the final states of each window into the
+            next (detached: the gradient stops at the window), so a window sees
+            everything before it; the states restart from zeros every epoch.
+            Else every window starts from zeros. Validation runs the same way
+            on ``X_val``.
 
         Returns
         -------
@@ -362,19 +476,58 @@ class RNN:
         self._check_complete()
         epochs = check_positive_int(epochs, "epochs")
         batch_size = check_positive_int(batch_size, "batch_size")
-        X, t = self._check_data(X, t, "X", "t")
+        X, t, lengths = self._check_data(X, t, "X", "t", lengths)
         validation = None
         if (X_val is None) != (t_val is None):
             raise ValueError("Give both `X_val` and `t_val`, or neither")
         if X_val is not None:
-            validation = self._check_data(X_val, t_val, "X_val", "t_val")
+            validation = self._check_data(X_val, t_val, "X_val", "t_val", lengths_val,
+                                          "lengths_val")
+        elif lengths_val is not None:
+            raise ValueError("Give `lengths_val` with `X_val` only")
+        layout = self._check_layout(lengths, validation, window, stateful)
+        shuffle = check_bool(shuffle, "shuffle")
+        run, initial_epoch = checkpoint.start(self, checkpoint_path, checkpoint_every, resume,
+                                              initial_epoch, epochs)
         history = train_epochs(self, X, t, validation, epochs, batch_size, shuffle, verbose,
-                               callbacks or (), metrics)
+                               check_callbacks(callbacks) + ([run] if run else []), metrics,
+                               initial_epoch, layout)
         self.is_trained = True
-        return history
+        return run.whole_history(history) if run else history
 
-    def train_step(self, X, t):
+    def _check_layout(self, lengths, validation, window, stateful):
+        """The training :class:`~rnn_nodes.training.Layout`, its arguments checked together."""
+        window = check_optional_positive_int(window, "window")
+        stateful = check_bool(stateful, "stateful")
+        padded = lengths is not None or validation is not None and validation[2] is not None
+        if padded and self.sequence_output:
+            self.cost.require_mask()
+        if stateful and window is None:
+            raise ValueError("stateful=True carries the states from one window of the "
+                             "sequences to the next: give `window`, e.g. window=50")
+        if window is not None:
+            if not self.sequence_output:
+                raise ValueError("Training over windows (`window`) needs a sequence output "
+                                 "(an OutputLayer): every window has its own targets")
+            if padded:
+                raise ValueError("Training over windows (`window`) needs sequences of one "
+                                 "length, got `lengths`")
+            if stateful:
+                self._check_streamable("train(stateful=True)")
+        return Layout(lengths, window, stateful)
+
+    def _check_streamable(self, caller):
+        if any(isinstance(layer, Bidirectional) for layer in self.layers):
+            raise ValueError(f"{caller} cannot carry a bidirectional layer's state: its "
+                             "reverse direction would need the steps of the next chunk")
+
+    def train_step(self, X, t, h0=None, c0=None, *, lengths=None):
         """Forward, backward, clip, and one scheduler step per parameter.
+
+        Parameters
+        ----------
+        X, t, h0, c0, lengths : see :meth:`forward` and :meth:`backward`
+            The initial states are inputs: their gradient is not followed.
 
         Returns
         -------
@@ -383,7 +536,7 @@ class RNN:
         y_hat : ndarray
             The output before the update.
         """
-        y_hat = self.forward(X)
+        y_hat = self.forward(X, h0, c0, lengths=lengths)
         self.backward(t)
         cost = self.batch_cost
         if not np.isfinite(cost):
@@ -409,15 +562,43 @@ class RNN:
                 g *= self.clip_norm / norm
 
     @with_blas_threads
-    def predict(self, X, h0=None, c0=None):
-        """The network's output for ``X`` (see :meth:`forward`), after training or loading."""
+    def predict(self, X, h0=None, c0=None, *, lengths=None, stateful=False):
+        """The network's output for ``X`` (see :meth:`forward`), after training or loading.
+
+        Parameters
+        ----------
+        X, h0, c0, lengths : see :meth:`forward`
+        stateful : bool, default=False
+            Streaming: start from the final states of the previous stateful
+            call (zeros after :meth:`reset_states`) and keep this call's final
+            states in :attr:`states` for the next one. Consecutive chunks of
+            long series then give exactly the output of one call on the whole
+            series. Given ``h0`` / ``c0`` replace the carried states.
+        """
         if not self.is_trained:
             raise NotFittedError(
                 "This RNN has not been trained or loaded yet: call train(...) or "
                 "load_torch_state_dict(...) first, or forward(...) for the "
                 "output of the initial weights"
             )
-        return self.forward(X, h0, c0)
+        if not check_bool(stateful, "stateful"):
+            return self.forward(X, h0, c0, lengths=lengths)
+        self._check_streamable("predict(stateful=True)")
+        if self.states is not None and h0 is None and c0 is None:
+            h0, c0 = self.states
+            batch = None if h0 is None else h0[0].shape[-2]  # (batch, n) or (2, batch, n)
+            if batch is not None and len(X) != batch:
+                raise ValueError(
+                    f"predict(stateful=True) carries the states of {batch} sequences from the "
+                    f"previous call, but `X` holds {len(X)}: give the same sequences in the "
+                    "same order, or call reset_states() first")
+        y_hat, self.states = self.forward(X, h0, c0, lengths=lengths, return_states=True)
+        return y_hat
+
+    def reset_states(self):
+        """Forget the states carried by ``predict(..., stateful=True)``: the next call starts
+        from zeros."""
+        self.states = None
 
     @with_blas_threads
     def extrapolate(self, X, n_steps, h0=None, c0=None):
@@ -522,17 +703,22 @@ class RNN:
     # checks ---------------------------------------------------------------------
 
     def _check_initial_states(self, h0, batch, name="h0"):
-        """``h0`` (one per recurrent layer) or ``c0`` (one per LSTM layer) as a list of arrays."""
-        layers = self.recurrent_layers if name == "h0" else self.cell_layers
+        """``h0`` (one per recurrent layer) or ``c0`` (one per LSTM layer) as a list of arrays.
+
+        ``dh_n`` and ``dc_n``, the final states' gradients, are laid out alike.
+        """
+        hidden = name in ("h0", "dh_n")
+        layers = self.recurrent_layers if hidden else self.cell_layers
         if h0 is None:
             return [None] * len(layers)
         if isinstance(h0, np.ndarray) and h0.ndim >= 3 or not isinstance(h0, (list, tuple)):
             h0 = as_float_array(h0, name, (3, 4), self.dtype)
             h0 = list(h0)
         if len(h0) != len(layers):
-            kind = "recurrent layer" if name == "h0" else "LSTM layer"
+            kind = "recurrent layer" if hidden else "LSTM layer"
+            what = "initial state" if name in ("h0", "c0") else "final state's gradient"
             raise ValueError(
-                f"Argument `{name}` must hold one initial state per {kind} "
+                f"Argument `{name}` must hold one {what} per {kind} "
                 f"({len(layers)}), got {len(h0)}"
             )
         states = []
@@ -548,8 +734,16 @@ class RNN:
             states.append(state)
         return states
 
-    def _check_targets(self, t, batch_time, batch=None, name="t"):
+    def _check_targets(self, t, batch_time, batch=None, name="t", lengths=None):
         batch = batch_time[0] if batch is None else batch
+        if self.sequence_output and is_ragged(t):  # one (time_b, n_out) array per sequence
+            t, t_lengths = pad_sequences(t, name, self.n_outputs, self.dtype, batch_time[1])
+            x_lengths = np.full(batch, batch_time[1]) if lengths is None else lengths
+            if len(t_lengths) == batch and np.any(t_lengths != x_lengths):
+                b = int(np.flatnonzero(t_lengths != x_lengths)[0])
+                raise ValueError(
+                    f"Argument `{name}[{b}]` has {t_lengths[b]} steps, but its input "
+                    f"sequence has {x_lengths[b]}: give one target per input step")
         if self.sequence_output:
             expected = (batch, batch_time[1], self.n_outputs)
             layout = "(batch, time, n_out)"
@@ -564,9 +758,11 @@ class RNN:
             )
         return t
 
-    def _check_data(self, X, t, X_name, t_name):
+    def _check_data(self, X, t, X_name, t_name, lengths=None, lengths_name="lengths"):
+        """``(X, t, lengths)`` checked; lengths None when no sequence is padded."""
+        X, lengths = as_padded(X, lengths, X_name, self.n_features_in, self.dtype, lengths_name)
         X = check_sequences(X, X_name, self.n_features_in, self.dtype)
-        if np.ndim(t) >= 1:
+        if isinstance(t, (list, tuple)) or np.ndim(t) >= 1:  # np.ndim fails on ragged lists
             check_same_length(X, t, X_name, t_name)
-        t = self._check_targets(t, X.shape[:2], name=t_name)
-        return X, t
+        t = self._check_targets(t, X.shape[:2], name=t_name, lengths=lengths)
+        return X, t, lengths

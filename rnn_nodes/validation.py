@@ -47,6 +47,31 @@ def check_non_negative_float(value, name, allow_none=False):
     return float(value)
 
 
+def check_finite_float(value, name):
+    """Return ``value`` as float if it is a finite real number, else raise."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"Received an invalid value for argument `{name}`, expected a "
+            f"number, got {_describe(value)}"
+        )
+    if not np.isfinite(value):
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a "
+            f"finite number, got {value}"
+        )
+    return float(value)
+
+
+def check_bool(value, name):
+    """Return ``value`` if it is True or False (numpy's too), else raise."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"Received an invalid value for argument `{name}`, expected True or "
+            f"False, got {_describe(value)}"
+        )
+    return bool(value)
+
+
 def check_dtype(dtype):
     """Return numpy float32 or float64 for a dtype-like ``dtype``."""
     if dtype is None:
@@ -85,7 +110,10 @@ def as_float_array(value, name, ndim, dtype):
     allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
     if isinstance(value, (str, bytes)) or value is None:
         raise TypeError(f"Argument `{name}` must be a numeric array, got {_describe(value)}")
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"Argument `{name}` must be a numeric array: {error}") from None
     if array.dtype == object or not (
         np.issubdtype(array.dtype, np.number) or array.dtype == bool
     ):

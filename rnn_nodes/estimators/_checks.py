@@ -4,13 +4,33 @@ Errors name the argument and echo what came; shape errors say the expected
 shape and how to get it.
 """
 
+import contextlib
 import math
 import numbers
+import re
 
 import numpy as np
 from sklearn.utils import check_array, check_random_state
 
+from rnn_nodes.sequences import check_lengths, pad_sequences
 from rnn_nodes.validation import check_non_negative_float, check_positive_int
+
+
+@contextlib.contextmanager
+def naming(name):
+    """Put ``Argument `name`:`` in front of a scikit-learn check's message that does not name it.
+
+    scikit-learn's "Found array with 0 sample(s)", "Found input variables with
+    inconsistent numbers of samples" or "Unknown label type" do not say which
+    argument they are about; their text is kept, so its tests still match.
+    """
+    try:
+        yield
+    except (ValueError, TypeError) as error:
+        if type(error) not in (ValueError, TypeError) or re.search(
+                rf"\b{re.escape(name)}\b", str(error)):
+            raise
+        raise type(error)(f"Argument `{name}`: {error}") from error
 
 
 def check_bool(value, name):
@@ -84,7 +104,8 @@ def check_sequences(X, name="X"):
     -------
     ndarray of shape (n_samples, time, features)
     """
-    X = check_array(X, dtype="numeric", ensure_2d=False, allow_nd=True, input_name=name)
+    with naming(name):
+        X = check_array(X, dtype="numeric", ensure_2d=False, allow_nd=True, input_name=name)
     if X.ndim not in (2, 3):
         hint = (f" Reshape your data: for one series of length {len(X)}, use "
                 f"{name}.reshape(1, -1); to cut "
@@ -101,6 +122,35 @@ def check_sequences(X, name="X"):
             "while a minimum of 1 is required."
         )
     return X[:, :, None] if X.ndim == 2 else X
+
+
+def check_padded_sequences(X, lengths, name="X"):
+    """Sequences of any lengths as one zero-padded float array and their lengths.
+
+    Parameters
+    ----------
+    X : list of array-like of shape (time_b, features) or (time_b,), or array-like
+        A list holds one sequence per sample (1-D: univariate); an array of
+        shape (n_samples, time, features) or (n_samples, time) is already
+        padded and comes with ``lengths``.
+    lengths : array-like of int of shape (n_samples,), optional
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, time, features)
+    lengths : ndarray of shape (n_samples,) or None
+        None when no sequence is shorter than the array.
+    """
+    if lengths is None:
+        sequences = []
+        for b, x in enumerate(X):
+            with naming(f"{name}[{b}]"):
+                x = check_array(x, dtype="numeric", ensure_2d=False, input_name=f"{name}[{b}]")
+            sequences.append(x[:, None] if x.ndim == 1 else x)
+        X, lengths = pad_sequences(sequences, name, None, np.float64)
+    else:
+        X = check_sequences(X, name)
+    return X, check_lengths(lengths, len(X), X.shape[1])
 
 
 def seed_from(random_state):

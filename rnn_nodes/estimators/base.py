@@ -12,11 +12,18 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
 from rnn_nodes import io
+from rnn_nodes.checkpoint import EstimatorCheckpoint
 from rnn_nodes.estimators import _checks as checks
 from rnn_nodes.estimators._cells import cell_builder
 from rnn_nodes.network import RNN
-from rnn_nodes.training import Callback, EarlyStopping
-from rnn_nodes.validation import check_dtype, check_non_negative_float, check_positive_int
+from rnn_nodes.sequences import is_ragged, take_rows
+from rnn_nodes.training import Callback, EarlyStopping, TrainingDivergedError
+from rnn_nodes.validation import (
+    check_bool,
+    check_dtype,
+    check_non_negative_float,
+    check_positive_int,
+)
 from schedulers import SCHEDULERS, Scheduler, get_scheduler
 
 HISTORY_KEYS = ("loss", "val_loss", "score", "val_score", "lr", "time")
@@ -92,51 +99,88 @@ class BaseRNNEstimator(BaseEstimator):
 
     # fitting ------------------------------------------------------------------------
 
-    def fit(self, X, y, validation_data=None):
+    def fit(self, X, y, validation_data=None, checkpoint_path=None, checkpoint_every=1,
+            resume=False, lengths=None):
         """Train on ``X``, ``y`` for up to ``max_iter`` epochs.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, time, features) or (n_samples, time)
-            A 2-D ``X`` is a batch of univariate series.
+            A 2-D ``X`` is a batch of univariate series. A list of arrays
+            ``(time_b, features)`` (or ``(time_b,)``) holds sequences of
+            different lengths (many-to-one only): padded, the padding skipped.
         y : array-like
             See the estimator's class docstring for the shapes.
         validation_data : tuple (X_val, y_val), optional
             Scored after every epoch (``val_loss``, ``val_score``); with
             ``early_stopping`` it is monitored instead of a split of ``X``.
+        checkpoint_path : str or os.PathLike, optional
+            Write the fit (the model file, with the state of the convergence
+            monitor) to this file after every ``checkpoint_every``-th epoch,
+            atomically; see :mod:`rnn_nodes.checkpoint`.
+        checkpoint_every : int, default=1
+        resume : bool, default=False
+            If the file at ``checkpoint_path`` exists, continue the fit saved in
+            it (same hyperparameters and data; an int ``random_state``) to the
+            result of an uninterrupted fit, bit for bit.
+        lengths : array-like of int of shape (n_samples,), optional
+            With a padded ``X``: the length of each sequence (see
+            :meth:`rnn_nodes.RNN.forward`).
 
         Returns
         -------
         self
         """
-        return self._fit(X, y, validation_data, partial=False)
+        resume = check_bool(resume, "resume")
+        if resume and checkpoint_path is None:
+            raise ValueError("Argument `resume=True` needs the `checkpoint_path` to resume from")
+        run = (None if checkpoint_path is None else
+               EstimatorCheckpoint(self, checkpoint_path, checkpoint_every))
+        return self._fit(X, y, validation_data, partial=False, run=run, resume=resume,
+                         lengths=lengths)
 
-    def _fit(self, X, y, validation_data, partial, classes=None):
+    def _fit(self, X, y, validation_data, partial, classes=None, run=None, resume=False,
+             lengths=None):
         p = self._checked_params()
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None")
-        reuse = (partial or p["warm_start"]) and hasattr(self, "network_")
-        X = self._check_X(X, reset=not reuse)
+        initial_epoch = run.resume(p["max_iter"]) if resume else 0
+        reuse = (partial or p["warm_start"] or initial_epoch > 0) and hasattr(self, "network_")
+        X, lengths = self._check_X_lengths(X, lengths, reset=not reuse)
         t = self._targets(y, X, reset=not reuse, classes=classes)
         if reuse:
             self._continue_network(p)
         else:
             self.network_ = self._new_network(p)
             self.history_ = {key: [] for key in HISTORY_KEYS}
-        X, t, validation = self._validation(X, t, validation_data, p, partial)
+        X, t, lengths, validation = self._validation(X, t, validation_data, p, partial, lengths)
         log = _EpochLog()
         monitor = None if partial else EarlyStopping(
             monitor="val_score" if p["early_stopping"] else "loss",
             mode="max" if p["early_stopping"] else "min",
             patience=p["n_iter_no_change"], tol=p["tol"], restore_best=p["early_stopping"])
-        X_val, t_val = validation if validation is not None else (None, None)
-        history = self.network_.train(
-            X, t, X_val, t_val, epochs=1 if partial else p["max_iter"],
-            batch_size=min(p["batch_size"], len(X)), shuffle=p["shuffle"],
-            verbose=p["verbose"], callbacks=[log] + ([monitor] if monitor else []),
-            metrics={"score": self._score_outputs})
-        offset = len(self.history_["loss"])
+        X_val, t_val, lengths_val = validation if validation is not None else (None,) * 3
+        callbacks = [log] + ([monitor] if monitor else []) + ([run] if run else [])
+        if run is not None:
+            run.watch(log, monitor)
+        offset = len(self.history_["loss"]) - initial_epoch  # epochs before this fit
+        try:
+            history = self.network_.train(
+                X, t, X_val, t_val,
+                epochs=1 if partial else initial_epoch if run and run.stopped else p["max_iter"],
+                batch_size=min(p["batch_size"], len(X)), shuffle=p["shuffle"],
+                verbose=p["verbose"], callbacks=callbacks,
+                metrics={"score": self._score_outputs}, initial_epoch=initial_epoch,
+                lengths=lengths, lengths_val=lengths_val)
+        except TrainingDivergedError as error:
+            # keep the complete epochs, and the best weights when early stopping keeps them
+            self._extend_history(error.history, log)
+            if monitor is not None:
+                monitor.on_train_end(self.network_, error.history, True)
+            self._set_best_epoch(offset, monitor)
+            self.network_.is_trained = self.n_iter_ > 0  # predicts after a complete epoch
+            raise
         self._extend_history(history, log)
         self._set_best_epoch(offset, monitor)
         if monitor is not None and monitor.stopped_epoch is None and not log.interrupted:
@@ -163,6 +207,11 @@ class BaseRNNEstimator(BaseEstimator):
             raise TypeError(
                 "Received an invalid value for argument `random_state`, expected None, "
                 f"an int or a numpy RandomState, got {self.random_state!r}")
+        if isinstance(self.random_state, numbers.Integral) and not (
+                0 <= self.random_state < 2**32):
+            raise ValueError(
+                "Received an invalid value for argument `random_state`, expected an int "
+                f"in [0, 2**32), got {self.random_state}")
         if not isinstance(self.scheduler, (str, Scheduler)):
             raise TypeError(
                 "Received an invalid value for argument `scheduler`, expected a name "
@@ -213,6 +262,25 @@ class BaseRNNEstimator(BaseEstimator):
                 "series (n_samples, time)")
         return X3
 
+    def _check_X_lengths(self, X, lengths, reset, name="X"):
+        """``(X, lengths)``: a list of sequences, or a padded ``X`` with ``lengths``, padded
+        into ``(n_samples, time, features)``; any number of steps. Else ``_check_X``."""
+        if lengths is None and not is_ragged(X):
+            return self._check_X(X, reset, name), None
+        X3, lengths = checks.check_padded_sequences(X, lengths, name)
+        if self.return_sequences:
+            raise ValueError(
+                "return_sequences=True with sequences of different lengths is not supported "
+                "yet: give one array (n_samples, time, features), or use the network "
+                "(rnn_nodes.RNN.train with lengths) directly")
+        if reset:
+            self.n_features_in_, self.n_features_per_step_ = X3.shape[1], X3.shape[2]
+        elif X3.shape[2] != self.n_features_per_step_:
+            raise ValueError(
+                f"Argument `{name}` has {X3.shape[2]} features per time step, but "
+                f"{type(self).__name__} was fitted with {self.n_features_per_step_}")
+        return X3, lengths
+
     def _scheduler(self, p):
         """A new scheduler (the parameter is never mutated), with ``learning_rate`` as eta."""
         eta = {} if p["learning_rate"] is None else {"eta": p["learning_rate"]}
@@ -259,36 +327,45 @@ class BaseRNNEstimator(BaseEstimator):
             net.scheduler_states = {}
         net.scheduler, net.lmbd, net.clip_norm = scheduler, p["alpha"], p["clip_norm"]
 
-    def _validation(self, X, t, validation_data, p, partial):
-        """(X_train, t_train, (X_val, t_val) or None)."""
+    def _validation(self, X, t, validation_data, p, partial, lengths=None):
+        """(X_train, t_train, lengths_train, (X_val, t_val, lengths_val) or None)."""
         if validation_data is not None:
             if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
                 raise ValueError(
                     "Argument `validation_data` must be a pair (X_val, y_val), got "
                     f"{type(validation_data).__name__}")
-            X_val = self._check_X(validation_data[0], reset=False, name="validation_data[0]")
-            return X, t, (X_val, self._targets(validation_data[1], X_val, reset=False))
+            X_val, lengths_val = self._check_X_lengths(
+                validation_data[0], None, reset=False, name="validation_data[0]")
+            t_val = self._targets(validation_data[1], X_val, reset=False)
+            return X, t, lengths, (X_val, t_val, lengths_val)
         if not p["early_stopping"] or partial:
-            return X, t, None
+            return X, t, lengths, None
         n_val = checks.n_validation(len(X), p["validation_fraction"])
         if p["validation_split"] == "tail":  # time order: validate on the latest samples
             order = np.arange(len(X))
         else:
             order = np.random.default_rng(checks.seed_from(self.random_state)).permutation(len(X))
         train, val = order[:-n_val], order[-n_val:]
-        return X[train], t[train], (X[val], t[val])
+        return X[train], t[train], take_rows(lengths, train), (X[val], t[val],
+                                                                take_rows(lengths, val))
 
     # history ------------------------------------------------------------------------
 
     def _extend_history(self, history, log):
+        self.history_ = self._joined_history(history, log)
+        self._sync_history()
+
+    def _joined_history(self, history, log):
+        """``history_`` followed by the epochs of the network's ``history`` (new lists)."""
         n_epochs = len(history["loss"])
         new = {**history, "lr": log.lr[:n_epochs]}
+        joined = {key: list(values) for key, values in self.history_.items()}
         for key in HISTORY_KEYS:
             values = new.get(key, [None] * n_epochs)
             # R² of a single sample is undefined (NaN): recorded as None, like a missing value
-            self.history_[key].extend(None if v is None or not math.isfinite(v) else v
-                                      for v in values)
-        self._sync_history()
+            joined[key].extend(None if v is None or not math.isfinite(v) else v
+                               for v in values)
+        return joined
 
     def _sync_history(self):
         """The attributes that follow from ``history_``."""
@@ -310,11 +387,11 @@ class BaseRNNEstimator(BaseEstimator):
 
     # predicting ---------------------------------------------------------------------
 
-    def _network_output(self, X):
-        """The network's output for ``X`` as float64."""
+    def _network_output(self, X, lengths=None):
+        """The network's output for ``X`` (of any lengths, as ``fit`` takes them) as float64."""
         check_is_fitted(self)
-        X = self._check_X(X, reset=False)
-        return np.asarray(self.network_.predict(X), dtype=np.float64)
+        X, lengths = self._check_X_lengths(X, lengths, reset=False)
+        return np.asarray(self.network_.predict(X, lengths=lengths), dtype=np.float64)
 
     # keeping ------------------------------------------------------------------------
 
@@ -333,15 +410,24 @@ class BaseRNNEstimator(BaseEstimator):
             function or scheduler class): pickle the estimator instead.
         """
         check_is_fitted(self)
+        io.write_archive(path, *self._model_record())
+
+    def _model_params(self):
+        """The hyperparameters as a model file stores them."""
+        return {key: _encode_param(key, value)
+                for key, value in self.get_params(deep=False).items()}
+
+    def _model_record(self, **fitted):
+        """The record and arrays of the model file; ``fitted`` replaces fitted attributes."""
         config, arrays = io.network_to_archive(self.network_)
         record = {
             "kind": type(self).__name__,
-            "params": {key: _encode_param(key, value)
-                       for key, value in self.get_params(deep=False).items()},
-            "fitted": {key: getattr(self, key) for key in _FITTED} | self._extra_fitted(),
+            "params": self._model_params(),
+            "fitted": {key: fitted[key] if key in fitted else getattr(self, key)
+                       for key in _FITTED} | self._extra_fitted(),
             "network": config,
         }
-        io.write_archive(path, record, arrays)
+        return record, arrays
 
     @classmethod
     def load(cls, path):

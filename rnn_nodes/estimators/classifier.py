@@ -8,6 +8,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils import check_array, check_consistent_length, column_or_1d
 from sklearn.utils.multiclass import check_classification_targets
 
+from rnn_nodes.estimators._checks import naming
 from rnn_nodes.estimators._docs import ATTRIBUTES, PARAMETERS
 from rnn_nodes.estimators.base import BaseRNNEstimator
 from rnn_nodes.training import accuracy
@@ -67,9 +68,10 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
 
     def _targets(self, y, X, reset, classes=None):
         """Labels as the network's targets: 0/1 for two classes, one-hot for more."""
-        y = self._labels(y, X.shape[1])
-        check_consistent_length(X, y)
-        check_classification_targets(y)
+        with naming("y"):
+            y = self._labels(y, X.shape[1])
+            check_consistent_length(X, y)
+            check_classification_targets(y)
         if reset:
             self.classes_ = np.unique(y if classes is None else classes)
             if len(self.classes_) < 2:
@@ -115,27 +117,32 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
                 f"{self.classes_.tolist()} of the first call")
         return self._fit(X, y, None, partial=True, classes=classes)
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, lengths=None):
         """Class probabilities, columns in ``classes_`` order.
+
+        ``X`` may be a list of sequences of any lengths, or a padded array with
+        ``lengths`` (see ``fit``).
 
         Returns
         -------
         ndarray of shape (n_samples, n_classes)
             Or ``(n_samples, time, n_classes)`` with ``return_sequences``.
         """
-        p = self._network_output(X)
+        p = self._network_output(X, lengths)
         if p.shape[-1] == 1:
             return np.concatenate([1 - p, p], axis=-1)
         return p / p.sum(axis=-1, keepdims=True)  # exact sums after the float64 cast
 
-    def predict(self, X):
+    def predict(self, X, lengths=None):
         """The most probable label of each sequence (or step), from ``classes_``.
+
+        ``X`` and ``lengths`` as for :meth:`predict_proba`.
 
         Returns
         -------
         ndarray of shape (n_samples,) or (n_samples, time)
         """
-        proba = self.predict_proba(X)
+        proba = self.predict_proba(X, lengths)
         return self.classes_[np.argmax(proba, axis=-1)]
 
     def score(self, X, y, sample_weight=None):
@@ -146,7 +153,10 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         float
         """
         y_pred = self.predict(X)
-        y = self._labels(y, y_pred.shape[1] if y_pred.ndim == 2 else None)
+        with naming("y"):
+            y = self._labels(y, y_pred.shape[1] if y_pred.ndim == 2 else None)
+            check_consistent_length(y_pred, y)
+            check_classification_targets(y)
         if y_pred.ndim == 1:
             return float(accuracy_score(y, y_pred, sample_weight=sample_weight))
         return float(np.average(np.mean(y_pred == y, axis=1), weights=sample_weight))

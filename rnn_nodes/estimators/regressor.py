@@ -4,6 +4,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array, check_consistent_length
 
+from rnn_nodes.estimators._checks import naming
 from rnn_nodes.estimators._docs import ATTRIBUTES, PARAMETERS
 from rnn_nodes.estimators.base import BaseRNNEstimator
 
@@ -54,8 +55,9 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
 
     def _targets(self, y, X, reset, classes=None):
         """``y`` as the network's targets ``(n, outputs)`` or ``(n, time, outputs)``."""
-        y = check_array(y, dtype="numeric", ensure_2d=False, allow_nd=True, input_name="y")
-        check_consistent_length(X, y)
+        with naming("y"):
+            y = check_array(y, dtype="numeric", ensure_2d=False, allow_nd=True, input_name="y")
+            check_consistent_length(X, y)
         if self.return_sequences:
             if y.ndim not in (2, 3) or y.shape[1] != X.shape[1]:
                 raise ValueError(
@@ -89,13 +91,15 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         """
         return self._fit(X, y, None, partial=True)
 
-    def predict(self, X):
+    def predict(self, X, lengths=None):
         """Predicted values, float64.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, time, features) or (n_samples, time)
-            Any number of time steps.
+            Any number of time steps; or a list of sequences of any lengths.
+        lengths : array-like of int of shape (n_samples,), optional
+            With a padded ``X``: the length of each sequence.
 
         Returns
         -------
@@ -104,7 +108,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
             outputs)``; with ``return_sequences``, ``(n_samples, time)`` or
             ``(n_samples, time, outputs)`` for the time steps of ``X``.
         """
-        y_hat = self._network_output(X)
+        y_hat = self._network_output(X, lengths)
         squeeze = self._target_ndim == (2 if self.network_.sequence_output else 1)
         return y_hat[..., 0] if squeeze else y_hat
 
@@ -119,7 +123,9 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         float
         """
         y_hat = self.predict(X)
-        y = check_array(y, dtype="numeric", ensure_2d=False, allow_nd=True, input_name="y")
+        with naming("y"):
+            y = check_array(y, dtype="numeric", ensure_2d=False, allow_nd=True, input_name="y")
+            check_consistent_length(y_hat, y)
         n = len(y)
         return float(r2_score(y.reshape(n, -1) if y.ndim > 1 else y,
                               y_hat.reshape(n, -1) if y.ndim > 1 else y_hat,

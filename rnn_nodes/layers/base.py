@@ -45,10 +45,25 @@ class Layer(ABC):
         Gradients inside a recurrent stack may carry a leading axis of
         truncation budgets, ``(budgets, batch, time, n)``; a layer passes it
         on unchanged.
-    ``last_step(H)``, ``last_step_backward(dC_dh, time)``
+    ``last_step(H, lengths=None)``, ``last_step_backward(dC_dh, time, lengths=None)``
         For a sequence-output layer: what a many-to-one head reads from the
-        output ``H`` (``H[:, -1]`` unless a layer says otherwise), and the
+        output ``H`` (``H[:, -1]``, or each sequence's own last step
+        ``H[b, lengths[b] - 1]``, unless a layer says otherwise), and the
         gradient to hand to ``backward`` given the gradient of that reading.
+
+    Padded batches and carried states
+    ---------------------------------
+    ``forward(H, ..., lengths=lengths)``
+        The network passes ``lengths`` (an int array ``(batch,)``) only when
+        some sequences are shorter than the array: steps ``t >= lengths[b]``
+        are padding (:mod:`rnn_nodes.sequences`). A recurrent layer keeps its
+        state through them, so backward through them is the identity
+        (:mod:`rnn_nodes.layers.padding`); a layer that maps each step alone
+        may ignore ``lengths``.
+    ``backward(dC_dH, dh_n=None)`` (``dh_n, dc_n`` with a cell state)
+        A recurrent layer also takes the gradient of its final states, shaped
+        like ``h_last`` (``c_last``): a gradient from outside the call (the
+        next chunk of a stream), entering with the full truncation budget.
 
     A layer knows nothing of costs, regularisation or update rules.
     """
@@ -86,14 +101,20 @@ class Layer(ABC):
         """Shape of this recurrent layer's initial state for ``batch`` sequences."""
         return (batch, self.n_features)
 
-    def last_step(self, H):
-        """What a many-to-one head reads from the output ``H`` (batch, time, n): the last step."""
-        return H[:, -1]
+    def last_step(self, H, lengths=None):
+        """What a many-to-one head reads from the output ``H`` (batch, time, n): the last step,
+        or each sequence's own, ``H[b, lengths[b] - 1]``."""
+        if lengths is None:
+            return H[:, -1]
+        return H[np.arange(len(H)), lengths - 1]
 
-    def last_step_backward(self, dC_dh, time):
+    def last_step_backward(self, dC_dh, time, lengths=None):
         """dC/dH of the output, ``(..., batch, time, n)``, given dC/d(last_step) ``(..., batch, n)``."""
         dC_dH = np.zeros(dC_dh.shape[:-1] + (time, dC_dh.shape[-1]), dC_dh.dtype)
-        dC_dH[..., -1, :] = dC_dh
+        if lengths is None:
+            dC_dH[..., -1, :] = dC_dh
+        else:
+            dC_dH[..., np.arange(len(lengths)), lengths - 1, :] = dC_dh
         return dC_dH
 
     def zero_grads(self):

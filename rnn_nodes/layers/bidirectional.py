@@ -6,6 +6,7 @@ import numpy as np
 
 from rnn_nodes.activations import Activation
 from rnn_nodes.layers.base import Layer
+from rnn_nodes.layers.padding import reverse_time, time_reversal
 
 MERGES = ("concat", "sum")
 REVERSE = "_reverse"
@@ -44,6 +45,10 @@ class Bidirectional(Layer):
     layer: the forward direction's state before step 0, then the reverse
     direction's before step T-1.
 
+    In a padded batch (``lengths``) the reverse direction reads each sequence
+    reversed within its own length, so it starts at the sequence's own last
+    step; the padding stays at the end, where both directions keep their state.
+
     A many-to-one head (:class:`~rnn_nodes.layers.DenseLayer`) reads the
     merge of the forward direction's last step and the reverse direction's
     first (:meth:`last_step`): the two states that have seen the whole sequence.
@@ -77,6 +82,7 @@ class Bidirectional(Layer):
         shared = {id(v): v for v in vars(layer).values() if isinstance(v, Activation)}
         self.reverse_layer = copy.deepcopy(layer, shared)
         self.h_last = self.c_last = self.dh0 = self.dc0 = None
+        self.reversal = None
 
     def __repr__(self):
         return f"Bidirectional({self.forward_layer!r}, merge={self.merge!r})"
@@ -108,7 +114,7 @@ class Bidirectional(Layer):
         self.zero_grads()
         self.n_in = n_in
 
-    def forward(self, H, h0=None, c0=None):
+    def forward(self, H, h0=None, c0=None, lengths=None):
         """Both directions over ``H``, merged.
 
         Parameters
@@ -118,11 +124,16 @@ class Bidirectional(Layer):
             Initial states of the forward and the reverse direction; zeros if None.
         c0 : ndarray of shape (2, batch, n), optional
             Initial cell states (LSTM only).
+        lengths : ndarray of shape (batch,), optional
+            Steps ``t >= lengths[b]`` are padding; the reverse direction runs
+            from ``lengths[b] - 1`` down to 0.
 
         Returns
         -------
         ndarray of shape (batch, time, 2n) for ``"concat"``, (batch, time, n) for ``"sum"``
         """
+        self.reversal = time_reversal(lengths, H.shape[1])  # None: the whole array reversed
+        padded = {} if lengths is None else {"lengths": lengths}
         outputs = []
         for d, (layer, suffix) in enumerate(self.directions):
             # this layer's params are the source of truth: the directions read them
@@ -130,8 +141,9 @@ class Bidirectional(Layer):
             states = [None if h0 is None else h0[d]]
             if self.cell_state:
                 states.append(None if c0 is None else c0[d])
-            outputs.append(layer.forward(H if d == 0 else H[:, ::-1], *states))
-        out_forward, out_reverse = outputs[0], outputs[1][:, ::-1]
+            H_d = H if d == 0 else reverse_time(H, self.reversal)
+            outputs.append(layer.forward(H_d, *states, **padded))
+        out_forward, out_reverse = outputs[0], reverse_time(outputs[1], self.reversal)
         self.h_last = np.stack([layer.h_last for layer, _ in self.directions])
         if self.cell_state:
             self.c_last = np.stack([layer.c_last for layer, _ in self.directions])
@@ -139,7 +151,7 @@ class Bidirectional(Layer):
             return np.concatenate([out_forward, out_reverse], axis=-1)
         return out_forward + out_reverse
 
-    def backward(self, dC_dH):
+    def backward(self, dC_dH, dh_n=None, dc_n=None):
         """Backpropagation through time in both directions.
 
         Parameters
@@ -149,6 +161,9 @@ class Bidirectional(Layer):
             2n holds the two directions' gradients side by side (what
             :meth:`last_step_backward` gives). Leading axes (truncation
             budgets) are passed on.
+        dh_n, dc_n : ndarray of shape (2, batch, n), optional
+            Gradients of the final states ``h_last`` (``c_last``) from outside
+            this call.
 
         Returns
         -------
@@ -159,8 +174,15 @@ class Bidirectional(Layer):
             dC_dH_forward, dC_dH_reverse = dC_dH[..., :n], dC_dH[..., n:]
         else:
             dC_dH_forward = dC_dH_reverse = dC_dH  # "sum": both directions get it all
-        dC_dX = self.forward_layer.backward(dC_dH_forward)
-        dC_dX = dC_dX + self.reverse_layer.backward(dC_dH_reverse[..., ::-1, :])[..., ::-1, :]
+        finals = [(), ()]  # the final states' gradients, per direction
+        if dh_n is not None or dc_n is not None:
+            finals = [(None if dh_n is None else dh_n[d],)
+                      + ((None if dc_n is None else dc_n[d],) if self.cell_state else ())
+                      for d in range(2)]
+        dC_dX = self.forward_layer.backward(dC_dH_forward, *finals[0])
+        dC_dX_reverse = self.reverse_layer.backward(
+            reverse_time(dC_dH_reverse, self.reversal), *finals[1])
+        dC_dX = dC_dX + reverse_time(dC_dX_reverse, self.reversal)
         self.dh0 = np.stack([layer.dh0 for layer, _ in self.directions])
         if self.cell_state:
             self.dc0 = np.stack([layer.dc0 for layer, _ in self.directions])
@@ -168,15 +190,16 @@ class Bidirectional(Layer):
                       for name, value in layer.grads.items()}
         return dC_dX
 
-    def last_step(self, H):
+    def last_step(self, H, lengths=None):
         """What a many-to-one head reads: the merge of the forward direction's last step
-        and the reverse direction's first, (batch, n_features). ``H`` is this layer's output."""
+        and the reverse direction's first, (batch, n_features). ``H`` is this layer's output;
+        the final states read are each sequence's own with ``lengths``."""
         h_forward, h_reverse = self.forward_layer.h_last, self.reverse_layer.h_last
         if self.merge == "concat":
             return np.concatenate([h_forward, h_reverse], axis=-1)
         return h_forward + h_reverse
 
-    def last_step_backward(self, dC_dh, time):
+    def last_step_backward(self, dC_dh, time, lengths=None):
         """The gradient of :meth:`last_step`, ``(..., batch, n_features)``, as the directions'
         gradients side by side, ``(..., batch, time, 2n)``, for :meth:`backward`."""
         n = self.forward_layer.n_features
@@ -185,6 +208,9 @@ class Bidirectional(Layer):
         else:
             dC_dh_forward = dC_dh_reverse = dC_dh
         dC_dH = np.zeros(dC_dh.shape[:-1] + (time, 2 * n), dC_dh.dtype)
-        dC_dH[..., -1, :n] = dC_dh_forward  # the forward direction's last step
+        if lengths is None:
+            dC_dH[..., -1, :n] = dC_dh_forward  # the forward direction's last step
+        else:
+            dC_dH[..., np.arange(len(lengths)), lengths - 1, :n] = dC_dh_forward
         dC_dH[..., 0, n:] = dC_dh_reverse  # the reverse direction's last step: t = 0
         return dC_dH

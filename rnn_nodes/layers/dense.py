@@ -1,7 +1,5 @@
 """The dense layer: one vector per sequence (many-to-one), or after another dense layer."""
 
-import numpy as np
-
 from rnn_nodes.layers.dense_map import DenseMap
 
 
@@ -19,12 +17,18 @@ class DenseLayer(DenseMap):
     source = None
     """The layer below when it gives a sequence (set by the network): its ``last_step`` is read."""
 
-    def forward(self, H):
-        """H : (batch, time, n_in) (the last step is read) or (batch, n_in) -> (batch, n)."""
+    def forward(self, H, lengths=None):
+        """H : (batch, time, n_in) (the last step is read) or (batch, n_in) -> (batch, n).
+
+        With ``lengths`` (batch,), each sequence's own last step ``lengths[b] - 1`` is read.
+        """
         self.time = H.shape[1] if self.sequence_input else None
+        self.lengths = lengths
         if not self.sequence_input:
             return self._forward_rows(H)
-        return self._forward_rows(H[:, -1] if self.source is None else self.source.last_step(H))
+        source = self.source or self  # no source given: Layer.last_step, the last step
+        padded = () if lengths is None else (lengths,)
+        return self._forward_rows(source.last_step(H, *padded))
 
     def backward(self, dC_dY=None, delta=None):
         """dC/dy (or a paired delta) of shape (batch, n) -> dC/dH of the input.
@@ -39,8 +43,6 @@ class DenseLayer(DenseMap):
         dC_dh = self._backward_rows(dC_dY, delta)
         if not self.sequence_input:
             return dC_dh
-        if self.source is not None:
-            return self.source.last_step_backward(dC_dh, self.time)
-        dC_dH = np.zeros((dC_dh.shape[0], self.time, self.n_in), dC_dh.dtype)
-        dC_dH[:, -1] = dC_dh
-        return dC_dH
+        source = self.source or self
+        padded = () if self.lengths is None else (self.lengths,)
+        return source.last_step_backward(dC_dh, self.time, *padded)

@@ -67,6 +67,7 @@ class GatedLayer(Layer):
         self.h0 = None
         self.h_last = None
         self.dh0 = None
+        self.active = None
 
     def build(self, n_in, sequence_input, dtype, rng):
         """Glorot-uniform ``W_layer``, one orthogonal block per gate in ``W_time`` (Keras' defaults)."""

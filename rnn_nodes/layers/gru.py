@@ -4,6 +4,7 @@ import numpy as np
 
 from rnn_nodes.gru_node import GRUNode
 from rnn_nodes.layers.gated import GatedLayer, add_parameter_gradients
+from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 
 
@@ -43,7 +44,7 @@ class GRULayer(GatedLayer):
     gates = ("r", "z", "n")
     torch_name = "nn.GRU"
 
-    def forward(self, H, h0=None):
+    def forward(self, H, h0=None, lengths=None):
         """Run the nodes for t = 0 .. T-1.
 
         Parameters
@@ -51,6 +52,8 @@ class GRULayer(GatedLayer):
         H : ndarray of shape (batch, time, n_in)
         h0 : ndarray of shape (batch, n), optional
             Initial state; zeros if None.
+        lengths : ndarray of shape (batch,), optional
+            Steps ``t >= lengths[b]`` are padding: the state is kept through them.
 
         Returns
         -------
@@ -59,23 +62,27 @@ class GRULayer(GatedLayer):
         batch, time, _ = H.shape
         h_t = self._initial(h0, H)
         self.H, self.h0 = H, h_t
+        self.active = active = active_steps(lengths, time)
         Z_layer = H @ self.params["W_layer"] + self.params["b_layer"]  # all steps in one product
         self.nodes = [GRUNode(self.params, self.gate_activation, self.activation)
                       for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
         for t, node in enumerate(self.nodes):
-            h_t = node.forward(Z_layer[:, t], h_t)
+            h_new = node.forward(Z_layer[:, t], h_t)
+            h_t = h_new if active is None else keep_state(active[:, t], h_new, h_t)
             out[:, t] = h_t
         self.out = out
         self.h_last = h_t
         return out
 
-    def backward(self, dC_dH):
+    def backward(self, dC_dH, dh_n=None):
         """Backpropagation through time, t = T-1 .. 0.
 
         Parameters
         ----------
         dC_dH : ndarray of shape (batch, time, n) or (budgets, batch, time, n)
+        dh_n : ndarray of shape (batch, n), optional
+            Gradient of the final state from outside this call (full budget).
 
         Returns
         -------
@@ -89,12 +96,18 @@ class GRULayer(GatedLayer):
         delta_layer = np.empty((budgets, batch, time, 3 * n), dC_dH.dtype)
         delta_time = np.empty_like(delta_layer)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
+        if dh_n is not None:
+            dC_dh_next[-1] = dh_n
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh = dC_dH[:, :, t] + dC_dh_next
-            delta_layer[:, :, t], delta_time[:, :, t], dC_dh_prev = self.nodes[t].backward(
+            d_layer, d_time, dC_dh_prev = self.nodes[t].backward(
                 dC_dh, ds_rz[:, t], dtanh_n[:, t])
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
+            if self.active is not None:  # padded rows: no delta, dC/dh passed on as it came
+                (d_layer, d_time), (dC_dh_next,) = through_padding(
+                    self.active[:, t], (d_layer, d_time), (dC_dh_next,), (dC_dh,))
+            delta_layer[:, :, t], delta_time[:, :, t] = d_layer, d_time
         self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
         # the equations that need no recurrence, for all steps at once
         self.zero_grads()

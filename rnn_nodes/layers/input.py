@@ -15,7 +15,7 @@ class InputLayer(Layer):
     def build(self, n_in, sequence_input, dtype, rng):
         self.n_in = self.n_features
 
-    def forward(self, X):
+    def forward(self, X, lengths=None):
         """X : ndarray of shape (batch, time, n_features), returned as is."""
         return X
 

@@ -3,8 +3,10 @@
 import numpy as np
 
 from rnn_nodes.layers.gated import GatedLayer, add_parameter_gradients
+from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.lstm_node import LSTMNode
+from rnn_nodes.validation import check_finite_float
 
 
 class LSTMLayer(GatedLayer):
@@ -54,7 +56,7 @@ class LSTMLayer(GatedLayer):
     def __init__(self, n_features, activation="tanh", gate_activation="sigmoid",
                  forget_bias=1.0, bptt_limit=None):
         super().__init__(n_features, activation, gate_activation, bptt_limit)
-        self.forget_bias = float(forget_bias)
+        self.forget_bias = check_finite_float(forget_bias, "forget_bias")
         self.c0 = None
         self.c_last = None
         self.dc0 = None
@@ -64,7 +66,7 @@ class LSTMLayer(GatedLayer):
         n = self.n_features
         self.params["b_layer"][n:2 * n] = self.forget_bias
 
-    def forward(self, H, h0=None, c0=None):
+    def forward(self, H, h0=None, c0=None, lengths=None):
         """Run the nodes for t = 0 .. T-1.
 
         Parameters
@@ -72,6 +74,8 @@ class LSTMLayer(GatedLayer):
         H : ndarray of shape (batch, time, n_in)
         h0, c0 : ndarray of shape (batch, n), optional
             Initial hidden and cell states; zeros if None.
+        lengths : ndarray of shape (batch,), optional
+            Steps ``t >= lengths[b]`` are padding: both states are kept through them.
 
         Returns
         -------
@@ -80,24 +84,32 @@ class LSTMLayer(GatedLayer):
         batch, time, _ = H.shape
         h_t, c_t = self._initial(h0, H), self._initial(c0, H)
         self.H, self.h0, self.c0 = H, h_t, c_t
+        self.active = active = active_steps(lengths, time)
         # the input terms of all steps in one product; b_time needs no recurrence either
         Z_layer = H @ self.params["W_layer"] + (self.params["b_layer"] + self.params["b_time"])
         self.nodes = [LSTMNode(self.params, self.gate_activation, self.activation)
                       for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
         for t, node in enumerate(self.nodes):
-            h_t, c_t = node.forward(Z_layer[:, t], h_t, c_t)
+            h_new, c_new = node.forward(Z_layer[:, t], h_t, c_t)
+            if active is None:
+                h_t, c_t = h_new, c_new
+            else:  # a padded step keeps both states
+                h_t = keep_state(active[:, t], h_new, h_t)
+                c_t = keep_state(active[:, t], c_new, c_t)
             out[:, t] = h_t
         self.out = out
         self.h_last, self.c_last = h_t, c_t
         return out
 
-    def backward(self, dC_dH):
+    def backward(self, dC_dH, dh_n=None, dc_n=None):
         """Backpropagation through time, t = T-1 .. 0.
 
         Parameters
         ----------
         dC_dH : ndarray of shape (batch, time, n) or (budgets, batch, time, n)
+        dh_n, dc_n : ndarray of shape (batch, n), optional
+            Gradients of the final states from outside this call (full budget).
 
         Returns
         -------
@@ -111,13 +123,21 @@ class LSTMLayer(GatedLayer):
         delta = np.empty((budgets, batch, time, 4 * n), dC_dH.dtype)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
         dC_dc_next = np.zeros_like(dC_dh_next)
+        if dh_n is not None:
+            dC_dh_next[-1] = dh_n
+        if dc_n is not None:
+            dC_dc_next[-1] = dc_n
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
-            dC_dh = dC_dH[:, :, t] + dC_dh_next
-            delta[:, :, t], dC_dh_prev, dC_dc_prev = self.nodes[t].backward(
-                dC_dh, dC_dc_next, dgates[:, t], dtanh_c[:, t])
+            dC_dh, dC_dc = dC_dH[:, :, t] + dC_dh_next, dC_dc_next
+            delta_t, dC_dh_prev, dC_dc_prev = self.nodes[t].backward(
+                dC_dh, dC_dc, dgates[:, t], dtanh_c[:, t])
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             dC_dc_next = one_step_back(dC_dc_prev, self.bptt_limit)
+            if self.active is not None:  # padded rows: no delta, dC/dh and dC/dc passed on
+                (delta_t,), (dC_dh_next, dC_dc_next) = through_padding(
+                    self.active[:, t], (delta_t,), (dC_dh_next, dC_dc_next), (dC_dh, dC_dc))
+            delta[:, :, t] = delta_t
         # h0 and c0 are inputs: every slice reaches them
         self.dh0, self.dc0 = dC_dh_prev.sum(axis=0), dC_dc_prev.sum(axis=0)
         # the equations that need no recurrence, for all steps at once

@@ -24,8 +24,8 @@ class OutputLayer(DenseMap):
             )
         super().build(n_in, sequence_input, dtype, rng)
 
-    def forward(self, H):
-        """H : (batch, time, n_in) -> (batch, time, n)."""
+    def forward(self, H, lengths=None):
+        """H : (batch, time, n_in) -> (batch, time, n); every step alike, padded ones too."""
         return self._forward_rows(H)
 
     def backward(self, dC_dY=None, delta=None):

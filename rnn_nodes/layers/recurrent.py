@@ -5,6 +5,7 @@ import numpy as np
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
+from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
 from rnn_nodes.validation import check_optional_positive_int
@@ -59,6 +60,7 @@ class RNNLayer(Layer):
         self.h0 = None
         self.h_last = None
         self.dh0 = None
+        self.active = None
 
     def build(self, n_in, sequence_input, dtype, rng):
         if not sequence_input:
@@ -100,7 +102,7 @@ class RNNLayer(Layer):
             b_layer=bias_ih, b_time=bias_hh,
         )
 
-    def forward(self, H, h0=None):
+    def forward(self, H, h0=None, lengths=None):
         """Run the nodes for t = 0 .. T-1.
 
         Parameters
@@ -108,6 +110,8 @@ class RNNLayer(Layer):
         H : ndarray of shape (batch, time, n_in)
         h0 : ndarray of shape (batch, n), optional
             Initial state; zeros if None.
+        lengths : ndarray of shape (batch,), optional
+            Steps ``t >= lengths[b]`` are padding: the state is kept through them.
 
         Returns
         -------
@@ -116,23 +120,28 @@ class RNNLayer(Layer):
         batch, time, _ = H.shape
         h_t = np.zeros((batch, self.n_features), H.dtype) if h0 is None else h0
         self.H, self.h0 = H, h_t
+        self.active = active = active_steps(lengths, time)
         Z_layer = input_projection(H, self.params)  # all steps in one product
         self.nodes = [Node(self.params, self.activation) for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
         for t, node in enumerate(self.nodes):
-            h_t = node.forward(Z_layer[:, t], h_t)
+            h_new = node.forward(Z_layer[:, t], h_t)
+            h_t = h_new if active is None else keep_state(active[:, t], h_new, h_t)
             out[:, t] = h_t
         self.out = out
         self.h_last = h_t
         return out
 
-    def backward(self, dC_dH):
+    def backward(self, dC_dH, dh_n=None):
         """Backpropagation through time, t = T-1 .. 0.
 
         Parameters
         ----------
         dC_dH : ndarray of shape (batch, time, n) or (budgets, batch, time, n)
             Gradient from the layer above; a 3-D gradient has the full budget.
+        dh_n : ndarray of shape (batch, n), optional
+            Gradient of the final state ``h_last`` from outside this call
+            (the next chunk of a stream); enters with the full budget.
 
         Returns
         -------
@@ -145,12 +154,18 @@ class RNNLayer(Layer):
         dsigma = self._derivative_all_steps()
         delta = np.empty_like(dC_dH)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
+        if dh_n is not None:
+            dC_dh_next[-1] = dh_n
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh = dC_dH[:, :, t] + dC_dh_next
             dsigma_t = None if dsigma is None else dsigma[:, t]
-            delta[:, :, t], dC_dh_prev = self.nodes[t].backward(dC_dh, dsigma_t)
+            delta_t, dC_dh_prev = self.nodes[t].backward(dC_dh, dsigma_t)
             dC_dh_next = self._one_step_back(dC_dh_prev)
+            if self.active is not None:  # padded rows: no delta, dC/dh passed on as it came
+                (delta_t,), (dC_dh_next,) = through_padding(
+                    self.active[:, t], (delta_t,), (dC_dh_next,), (dC_dh,))
+            delta[:, :, t] = delta_t
         self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
         # the equations that need no recurrence, for all steps at once
         H_prev = np.concatenate([self.h0[:, None], self.out[:, :-1]], axis=1)
