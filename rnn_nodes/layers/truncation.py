@@ -29,7 +29,9 @@ def with_budgets(dC_dH, bptt_limit):
     """
     if dC_dH.ndim == 4:
         return dC_dH
-    budgets = bptt_limit or 1
+    if bptt_limit is None:
+        return dC_dH[None]  # one slice, no copy
+    budgets = bptt_limit
     full = np.zeros((budgets,) + dC_dH.shape, dC_dH.dtype)
     full[-1] = dC_dH
     return full
