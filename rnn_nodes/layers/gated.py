@@ -5,6 +5,7 @@ import numpy as np
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
+from rnn_nodes.layers.torch_layout import set_torch_weights
 from rnn_nodes.validation import check_optional_positive_int
 
 
@@ -94,22 +95,8 @@ class GatedLayer(Layer):
         weight_hh : ndarray of shape (G n, n)
         bias_ih, bias_hh : ndarray of shape (G n,)
         """
-        n, G, n_in = self.n_features, len(self.gates), self.n_in
-        expected = {"weight_ih": (G * n, n_in), "weight_hh": (G * n, n),
-                    "bias_ih": (G * n,), "bias_hh": (G * n,)}
-        given = {"weight_ih": weight_ih, "weight_hh": weight_hh,
-                 "bias_ih": bias_ih, "bias_hh": bias_hh}
-        for name, array in given.items():
-            shape = np.shape(array)
-            if shape != expected[name]:
-                raise ValueError(
-                    f"Argument `{name}` must have shape {expected[name]} (PyTorch's "
-                    f"{self.torch_name} layout, gates {', '.join(self.gates)}), got {shape}"
-                )
-        self.set_params(
-            W_layer=np.asarray(weight_ih).T, W_time=np.asarray(weight_hh).T,
-            b_layer=bias_ih, b_time=bias_hh,
-        )
+        set_torch_weights(self, self.gates, self.torch_name,
+                          weight_ih, weight_hh, bias_ih, bias_hh)
 
     def _initial(self, state, H):
         """A user's initial state, or zeros (batch, n)."""

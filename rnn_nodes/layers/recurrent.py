@@ -6,6 +6,7 @@ from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
+from rnn_nodes.layers.torch_layout import set_torch_weights
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
 from rnn_nodes.validation import check_optional_positive_int
@@ -86,21 +87,7 @@ class RNNLayer(Layer):
         weight_hh : ndarray of shape (n, n)
         bias_ih, bias_hh : ndarray of shape (n,)
         """
-        n, n_in = self.n_features, self.n_in
-        expected = {"weight_ih": (n, n_in), "weight_hh": (n, n), "bias_ih": (n,), "bias_hh": (n,)}
-        given = {"weight_ih": weight_ih, "weight_hh": weight_hh,
-                 "bias_ih": bias_ih, "bias_hh": bias_hh}
-        for name, array in given.items():
-            shape = np.shape(array)
-            if shape != expected[name]:
-                raise ValueError(
-                    f"Argument `{name}` must have shape {expected[name]} "
-                    f"(PyTorch's nn.RNN layout), got {shape}"
-                )
-        self.set_params(
-            W_layer=np.asarray(weight_ih).T, W_time=np.asarray(weight_hh).T,
-            b_layer=bias_ih, b_time=bias_hh,
-        )
+        set_torch_weights(self, ("h",), "nn.RNN", weight_ih, weight_hh, bias_ih, bias_hh)
 
     def forward(self, H, h0=None, lengths=None):
         """Run the nodes for t = 0 .. T-1.
