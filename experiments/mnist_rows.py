@@ -38,8 +38,8 @@ LABELS = "t10k-labels-idx1-ubyte.gz"
 # recurrent cells of part (b): name -> how to add one of n units to a network
 CELLS = {
     "rnn": lambda net, n: net.add_RNNLayer(n, activation="tanh"),
-    # "gru": lambda net, n: net.add_GRULayer(n),     # once GRULayer exists (issue 4)
-    # "lstm": lambda net, n: net.add_LSTMLayer(n),   # once LSTMLayer exists (issue 4)
+    "gru": lambda net, n: net.add_GRULayer(n),
+    "lstm": lambda net, n: net.add_LSTMLayer(n),
 }
 PART_B_CELLS = ("rnn", "gru", "lstm")
 

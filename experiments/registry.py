@@ -1,7 +1,24 @@
 """The experiments by name."""
 
-from experiments import sine
+from experiments import (
+    mackey_glass, mnist_rows, ode, parity, schedulers_study, sine, sweep, vanishing, weather,
+)
+from experiments import stream, varlen
+from experiments import adding, digits, mnist1d_study
 
 EXPERIMENTS = {
     "sine": sine,
+    "ode": ode,
+    "weather": weather,
+    "parity": parity,
+    "vanishing": vanishing,
+    "schedulers": schedulers_study,
+    "mackey-glass": mackey_glass,
+    "mnist-rows": mnist_rows,
+    "sweep": sweep,
+    "stream": stream,
+    "varlen": varlen,
+    "digits": digits,
+    "mnist1d": mnist1d_study,
+    "adding": adding,
 }

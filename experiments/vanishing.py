@@ -41,8 +41,8 @@ CELLS = {
     "tanh": lambda net, n: net.add_RNNLayer(n, activation="tanh"),
     "sigmoid": lambda net, n: net.add_RNNLayer(n, activation="sigmoid"),
     "relu": lambda net, n: net.add_RNNLayer(n, activation="relu"),
-    # "gru": lambda net, n: net.add_GRULayer(n),     # once GRULayer exists (issue 4)
-    # "lstm": lambda net, n: net.add_LSTMLayer(n),   # once LSTMLayer exists (issue 4)
+    "gru": lambda net, n: net.add_GRULayer(n),
+    "lstm": lambda net, n: net.add_LSTMLayer(n),
 }
 
 
