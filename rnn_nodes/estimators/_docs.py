@@ -7,8 +7,7 @@ PARAMETERS = """
         Units of each recurrent layer, first to last.
     cell : str, default="rnn"
         Recurrent cell, a key of :data:`rnn_nodes.estimators.CELLS`: ``"rnn"``
-        (Elman), and ``"gru"`` / ``"lstm"`` once the gated layers are
-        registered there; until then they raise a ``ValueError`` saying so.
+        (Elman), ``"gru"`` or ``"lstm"``.
     activation : str or callable, default="tanh"
         Activation of the recurrent layers (see :mod:`rnn_nodes.activations`).
     dense_layer_sizes : tuple of int, default=()

@@ -123,10 +123,10 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         float
         """
         y_hat = self.predict(X)
-        with naming("y"):
+        with naming("y"):  # a y of another width than the predictions fails in r2_score
             y = check_array(y, dtype="numeric", ensure_2d=False, allow_nd=True, input_name="y")
             check_consistent_length(y_hat, y)
-        n = len(y)
-        return float(r2_score(y.reshape(n, -1) if y.ndim > 1 else y,
-                              y_hat.reshape(n, -1) if y.ndim > 1 else y_hat,
-                              sample_weight=sample_weight))
+            n = len(y)
+            return float(r2_score(y.reshape(n, -1) if y.ndim > 1 else y,
+                                  y_hat.reshape(n, -1) if y.ndim > 1 else y_hat,
+                                  sample_weight=sample_weight))
