@@ -166,12 +166,13 @@ class EstimatorCheckpoint(Checkpoint):
         if not os.path.exists(self.path):
             return 0
         record, arrays = read_checkpoint(self.path, (type(estimator).__name__,))
-        if "monitor" not in record["checkpoint"]:
+        theirs = record.get("params")
+        if "monitor" not in record["checkpoint"] or not isinstance(theirs, dict):
             raise io.ModelFileError(f"{self.path} is not a valid checkpoint: it holds no "
-                                    "monitor state")
+                                    "monitor state or no hyperparameters")
         ours = _jsonable(estimator._model_params())
-        differences = [key for key in sorted(set(ours) | set(record["params"]))
-                       if key != "verbose" and ours.get(key) != record["params"].get(key)]
+        differences = [key for key in sorted(set(ours) | set(theirs))
+                       if key != "verbose" and ours.get(key) != theirs.get(key)]
         if differences:
             raise ValueError(f"{self.path} holds a checkpoint of a fit with other "
                              f"hyperparameters: {', '.join(differences)} differ")

@@ -219,7 +219,10 @@ def _set_arrays(net, arrays, scalars):
         net.layers[int(i)].set_params(**{name: arrays[key]})
     states = {}
     for entry in scalars:
-        i, name = int(entry["layer"]), entry["param"]
+        i, name = entry["layer"], entry["param"]
+        if not (type(i) is int and 0 <= i < len(net.layers) and name in net.layers[i].params):
+            raise ValueError(f"a scheduler state names layer {i!r}, parameter {name!r}: no "
+                             "such parameter")
         template = net.scheduler.init(net.layers[i].params[name])
         if type(template).__name__ != entry["type"]:
             raise ValueError(f"state {entry['type']!r} does not fit {net.scheduler!r}")
@@ -230,9 +233,15 @@ def _set_arrays(net, arrays, scalars):
                 if key not in arrays:
                     raise ValueError(f"missing array {key!r}")
                 _check_array(arrays[key], value, key)
+                if not np.all(np.isfinite(arrays[key])):
+                    raise ValueError(f"array {key!r} holds NaN or infinite values")
                 fields[field] = arrays[key].copy()
-            else:
-                fields[field] = type(value)(entry["scalars"][field])
+            else:  # a step count
+                steps = entry["scalars"][field]
+                if type(steps) is not int or steps < 0:
+                    raise ValueError(f"the step count {field!r} of {name!r} in layer {i} must "
+                                     f"be a non-negative integer, got {steps!r}")
+                fields[field] = type(value)(steps)
         states[(i, name)] = type(template)(**fields)
     net.scheduler_states = states
 
@@ -342,7 +351,8 @@ def read_archive(path, kinds):
             arrays = {key: archive[key] for key in archive.files}
     except FileNotFoundError:
         raise
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, zlib.error) as error:
+    except (OSError, ValueError, EOFError, KeyError, OverflowError, zipfile.BadZipFile,
+            zlib.error, RuntimeError) as error:  # RuntimeError: encrypted, unknown compression
         raise ModelFileError(
             f"{path} is not a readable {FORMAT} model file (truncated, corrupted or "
             f"of another format): {error}"
@@ -372,6 +382,29 @@ def network_to_archive(net):
     return {**network_config(net, portable=True), "states": scalars}, arrays
 
 
+def _check_sizes(configs, arrays):
+    """Refuse a layer size larger than any dimension of its arrays, before drawing weights.
+
+    Building draws initial weights (an orthogonal matrix per gate: a QR of n x n), so a
+    tampered ``n_features`` of a million would allocate terabytes before the arrays are
+    compared. A layer's size is a dimension of its own arrays (the input layer's, of the
+    next layer's); the exact shapes are checked once the layers are built.
+    """
+    if len(configs) < 2:  # an InputLayer alone has no arrays
+        return
+    for i, config in enumerate(configs):
+        owner = max(i, 1)
+        largest = max((d for key, value in arrays.items() if key.startswith(f"layers/{owner}/")
+                       for d in value.shape), default=0)
+        while isinstance(config, dict):
+            size = config.get("n_features")
+            if isinstance(size, int) and size > largest:
+                raise ValueError(f"the weights do not fit the layers: layer {i} has {size} "
+                                 f"features, more than any dimension of the arrays of layer "
+                                 f"{owner} ({largest})")
+            config = config.get("layer")  # a wrapped layer (Bidirectional)
+
+
 def network_from_archive(config, arrays, cls, path):
     """Rebuild a network of class ``cls`` from what :func:`network_to_archive` gave.
 
@@ -381,10 +414,11 @@ def network_from_archive(config, arrays, cls, path):
         Naming ``path``, if the record or the arrays are inconsistent.
     """
     try:
+        _check_sizes(config["layers"], arrays)
         net = _build(config, cls)
         _set_arrays(net, arrays, config["states"])
         _set_generator(net, config["rng"])
-    except (ValueError, TypeError, KeyError, AttributeError) as error:
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as error:
         raise ModelFileError(f"{path} holds an inconsistent model: {error}") from error
     return net
 

@@ -90,7 +90,11 @@ def read_idx(path, magic):
             f"IDX file '{path}' is {problem}: the header gives shape {dims}, "
             f"{expected} bytes of data, the file holds {found_size}"
         )
-    return np.frombuffer(data, np.uint8, offset=header_size).reshape(dims)
+    try:
+        return np.frombuffer(data, np.uint8, offset=header_size).reshape(dims)
+    except ValueError as error:  # e.g. (0, 2**32 - 1, 2**32 - 1): empty, but too big a shape
+        raise ValueError(f"IDX file '{path}' has shape {dims}, which numpy cannot hold: "
+                         f"{error}") from None
 
 
 def load_mnist_idx(images_path, labels_path):
