@@ -1,12 +1,14 @@
 """How many BLAS threads the network's matrix products use.
 
-Measured on the project's 2-core machines (``benchmarks``, config A: batch
-64, 28 steps, 128 hidden units): one training step took 24 ms with
-OpenBLAS' default two threads and 12 ms with one. The matrices of a single
-time step are too small to split, and the threads fight with JAX's own pool.
-So the network limits BLAS to one thread while it computes, by default, and
+Measured on the project's 2-core machines (``python -m benchmarks``, config A:
+batch 64, 28 steps, 128 hidden units): with nothing else running, OpenBLAS'
+two threads made a training step 5-15 % faster than one (4.3 ms against
+4.6 ms); with other work on the machine they made it 14 times slower (80 ms
+against 5.6 ms): the matrices of one time step are too small to split, and
+the spinning threads fight with JAX's pool and everything else. So the
+network limits BLAS to one thread while it computes, by default, and
 restores the caller's setting afterwards; ``RNN(blas_threads=None)`` leaves
-the setting alone.
+the setting alone, for a machine you have to yourself.
 """
 
 import contextlib
