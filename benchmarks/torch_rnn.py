@@ -80,7 +80,7 @@ class TorchStep:
             g = parameter.grad.detach().numpy()
             return g.T.copy() if transpose else g.copy()
 
-        return float(cost), {
+        return float(cost.detach()), {
             "recurrent": {
                 "W_layer": grad(self.rnn.weight_ih_l0, True),
                 "W_time": grad(self.rnn.weight_hh_l0, True),

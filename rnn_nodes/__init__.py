@@ -7,6 +7,7 @@
 """
 
 from rnn_nodes.activations import ACTIVATIONS, Activation, get_activation
+from rnn_nodes.checkpoint import load_checkpoint
 from rnn_nodes.costs import COSTS, Cost, get_cost
 from rnn_nodes.estimators import RNNClassifier, RNNRegressor
 from rnn_nodes.gru_node import GRUNode
@@ -44,5 +45,5 @@ __all__ = [
     "get_cost", "TrainingDivergedError", "TrainingInterruptedWarning", "Callback",
     "EarlyStopping", "RNNRegressor", "RNNClassifier", "ModelFileError", "sliding_windows",
     "SequenceScaler", "from_channels_first", "to_channels_first", "GRULayer", "LSTMLayer",
-    "Bidirectional", "GRUNode", "LSTMNode", "States",
+    "Bidirectional", "GRUNode", "LSTMNode", "States", "load_checkpoint",
 ]
