@@ -3,10 +3,9 @@
 import numpy as np
 
 from rnn_nodes.activations import get_activation
-from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
+from rnn_nodes.layers.recurrent_base import RecurrentLayer
 from rnn_nodes.layers.torch_layout import set_torch_weights
-from rnn_nodes.validation import check_optional_positive_int
 
 
 def elementwise_activation(activation, name):
@@ -23,7 +22,7 @@ def elementwise_activation(activation, name):
     return activation
 
 
-class GatedLayer(Layer):
+class GatedLayer(RecurrentLayer):
     """Base of :class:`~rnn_nodes.layers.GRULayer` and :class:`~rnn_nodes.layers.LSTMLayer`.
 
     The parameters of the gates are stacked along the output axis in PyTorch's
@@ -54,28 +53,18 @@ class GatedLayer(Layer):
         dC/dh0 after the latest backward pass.
     """
 
-    recurrent = True
     gates = ()
     torch_name = ""
 
     def __init__(self, n_features, activation="tanh", gate_activation="sigmoid",
                  bptt_limit=None):
-        super().__init__(n_features)
+        super().__init__(n_features, bptt_limit)
         self.activation = elementwise_activation(activation, "activation")
         self.gate_activation = elementwise_activation(gate_activation, "gate_activation")
-        self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit")
-        self.nodes = []
-        self.h0 = None
-        self.h_last = None
-        self.dh0 = None
-        self.active = None
 
     def build(self, n_in, sequence_input, dtype, rng):
         """Glorot-uniform ``W_layer``, one orthogonal block per gate in ``W_time`` (Keras' defaults)."""
-        if not sequence_input:
-            raise ValueError(
-                f"{type(self).__name__} needs a sequence below it; it cannot follow a DenseLayer"
-            )
+        self.check_sequence_input(sequence_input)
         n, G = self.n_features, len(self.gates)
         self.params = {
             "W_layer": glorot_uniform(rng, n_in, G * n, dtype),
@@ -101,10 +90,6 @@ class GatedLayer(Layer):
     def _initial(self, state, H):
         """A user's initial state, or zeros (batch, n)."""
         return np.zeros((len(H), self.n_features), H.dtype) if state is None else state
-
-    def _previous_states(self):
-        """h_{t-1} for every step, (batch, time, n): h0, then the outputs but the last."""
-        return np.concatenate([self.h0[:, None], self.out[:, :-1]], axis=1)
 
 
 def add_parameter_gradients(grads, delta_layer, H, delta_time, H_prev):

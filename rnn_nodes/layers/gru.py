@@ -112,7 +112,7 @@ class GRULayer(GatedLayer):
         # the equations that need no recurrence, for all steps at once
         self.zero_grads()
         add_parameter_gradients(self.grads, delta_layer, self.H, delta_time,
-                                self._previous_states())
+                                self.previous_states())
         dC_dH_layer = delta_layer @ self.params["W_layer"].T
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 

@@ -142,7 +142,7 @@ class LSTMLayer(GatedLayer):
         self.dh0, self.dc0 = dC_dh_prev.sum(axis=0), dC_dc_prev.sum(axis=0)
         # the equations that need no recurrence, for all steps at once
         self.zero_grads()
-        add_parameter_gradients(self.grads, delta, self.H, delta, self._previous_states())
+        add_parameter_gradients(self.grads, delta, self.H, delta, self.previous_states())
         dC_dH_layer = delta @ self.params["W_layer"].T
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 

@@ -3,16 +3,15 @@
 import numpy as np
 
 from rnn_nodes.activations import get_activation
-from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
+from rnn_nodes.layers.recurrent_base import RecurrentLayer
 from rnn_nodes.layers.torch_layout import set_torch_weights
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
-from rnn_nodes.validation import check_optional_positive_int
 
 
-class RNNLayer(Layer):
+class RNNLayer(RecurrentLayer):
     """Elman recurrent layer, ``h_t = sigma(x_t W_layer + b_layer + h_{t-1} W_time + b_time)``.
 
     Parameters
@@ -51,23 +50,12 @@ class RNNLayer(Layer):
     to the whole stack, and every slice adds into the parameter gradients.
     """
 
-    recurrent = True
-
     def __init__(self, n_features, activation="tanh", bptt_limit=None):
-        super().__init__(n_features)
+        super().__init__(n_features, bptt_limit)
         self.activation = get_activation(activation)
-        self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit")
-        self.nodes = []
-        self.h0 = None
-        self.h_last = None
-        self.dh0 = None
-        self.active = None
 
     def build(self, n_in, sequence_input, dtype, rng):
-        if not sequence_input:
-            raise ValueError(
-                "RNNLayer needs a sequence below it; it cannot follow a DenseLayer"
-            )
+        self.check_sequence_input(sequence_input)
         n = self.n_features
         self.params = {
             "W_layer": glorot_uniform(rng, n_in, n, dtype),
@@ -155,7 +143,7 @@ class RNNLayer(Layer):
             delta[:, :, t] = delta_t
         self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
         # the equations that need no recurrence, for all steps at once
-        H_prev = np.concatenate([self.h0[:, None], self.out[:, :-1]], axis=1)
+        H_prev = self.previous_states()
         self.zero_grads()
         add_parameter_gradients(
             self.grads, delta.reshape(budgets, batch * time, n),
