@@ -32,6 +32,7 @@ import numpy as np
 from rnn_nodes import layers
 from rnn_nodes.activations import ACTIVATIONS, Activation
 from rnn_nodes.costs import COSTS
+from rnn_nodes.training import snapshot
 from schedulers import SCHEDULERS
 
 FORMAT = "rnn-nodes"
@@ -259,10 +260,11 @@ def _check_array(array, like, key):
 
 def network_state(net):
     """What an RNN pickles: its configuration, parameters, scheduler states and generator."""
+    params, scheduler_states = snapshot(net)
     return {
         "config": network_config(net, portable=False),
-        "params": [{k: v.copy() for k, v in layer.params.items()} for layer in net.layers],
-        "scheduler_states": dict(net.scheduler_states),
+        "params": params,
+        "scheduler_states": scheduler_states,
     }
 
 

@@ -624,16 +624,12 @@ class RNN:
                 f"features as its input; this one maps {self.n_features_in} features "
                 f"to {'a sequence of ' if self.sequence_output else ''}{self.n_outputs}"
             )
-        if any(isinstance(layer, Bidirectional) for layer in self.layers):
-            raise ValueError("extrapolate cannot run a bidirectional layer: its reverse "
-                             "direction would need the steps that are not predicted yet")
+        self._check_streamable("extrapolate")
         y_next = self.predict(X, h0, c0)[:, -1:]
         steps = []
         for _ in range(n_steps):
             steps.append(y_next)
-            states = [layer.h_last for layer in self.recurrent_layers]
-            cells = [layer.c_last for layer in self.cell_layers]
-            y_next = self.forward(y_next, states, cells)
+            y_next = self.forward(y_next, *self._final_states())
         return np.concatenate(steps, axis=1)
 
     # loading ----------------------------------------------------------------

@@ -273,6 +273,17 @@ def _derivative_of(G):
     return lambda e: jax.jvp(G, (e,), (1.0,))[1]
 
 
+def core_names(layer, p):
+    """The reference's PyTorch-layout arrays of one recurrent layer under the core's names."""
+    out = {}
+    for suffix in layer.directions:
+        out["W_layer" + suffix] = p["weight_ih" + suffix].T
+        out["W_time" + suffix] = p["weight_hh" + suffix].T
+        out["b_layer" + suffix] = p["bias_ih" + suffix]
+        out["b_time" + suffix] = p["bias_hh" + suffix]
+    return out
+
+
 def rel_err(a, b, tiny=1e-8):
     """``max|a - b| / max(max|b|, tiny)``, as in ``tests/reference.py``."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)

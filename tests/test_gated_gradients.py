@@ -12,6 +12,7 @@ import pytest
 from reference_gated import (
     Recurrent,
     Stack,
+    core_names,
     init_params,
     reference_forward,
     reference_gradients,
@@ -29,17 +30,6 @@ def make_stack(cell, stacking, merge, head):
     """``stacking``: "1" one layer, "2" two of ``cell``, "mixed" ``cell`` over another cell."""
     cells = {"1": [cell], "2": [cell, cell], "mixed": [OTHER[cell], cell]}[stacking]
     return Stack(tuple(Recurrent(c, n, merge) for c, n in zip(cells, HIDDEN)), head)
-
-
-def core_names(layer, p):
-    """The reference's PyTorch-layout arrays of one recurrent layer under the core's names."""
-    out = {}
-    for suffix in layer.directions:
-        out["W_layer" + suffix] = p["weight_ih" + suffix].T
-        out["W_time" + suffix] = p["weight_hh" + suffix].T
-        out["b_layer" + suffix] = p["bias_ih" + suffix]
-        out["b_time" + suffix] = p["bias_hh" + suffix]
-    return out
 
 
 def build_core(stack, params, bptt_limit=None, lmbd=0.0):

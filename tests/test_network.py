@@ -341,9 +341,9 @@ def test_divergence_in_a_later_epoch_restores_that_epochs_start(monkeypatch):
     seen = []
     real_step = net.train_step
 
-    def step(X_batch, t_batch):
+    def step(X_batch, t_batch, lengths=None):
         seen.append(params_of(net))
-        cost, y_hat = real_step(X_batch, t_batch)  # the weights are updated even by this one
+        cost, y_hat = real_step(X_batch, t_batch, lengths=lengths)  # the weights are updated even by this one
         if len(seen) == 2 * batches_per_epoch + 2:  # second batch of epoch 3
             return float("nan"), y_hat
         return cost, y_hat

@@ -33,15 +33,6 @@ def naming(name):
         raise type(error)(f"Argument `{name}`: {error}") from error
 
 
-def check_bool(value, name):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"Received an invalid value for argument `{name}`, expected True or "
-            f"False, got {type(value).__name__}: {value!r}"
-        )
-    return bool(value)
-
-
 def check_choice(value, name, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(

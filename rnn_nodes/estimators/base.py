@@ -222,22 +222,22 @@ class BaseRNNEstimator(BaseEstimator):
                 self.hidden_layer_sizes, "hidden_layer_sizes", allow_empty=False),
             "dense_layer_sizes": checks.check_layer_sizes(
                 self.dense_layer_sizes, "dense_layer_sizes", allow_empty=True),
-            "return_sequences": checks.check_bool(self.return_sequences, "return_sequences"),
+            "return_sequences": check_bool(self.return_sequences, "return_sequences"),
             "learning_rate": checks.check_optional_positive_float(
                 self.learning_rate, "learning_rate"),
             "alpha": check_non_negative_float(self.alpha, "alpha"),
             "batch_size": check_positive_int(self.batch_size, "batch_size"),
             "max_iter": check_positive_int(self.max_iter, "max_iter"),
-            "shuffle": checks.check_bool(self.shuffle, "shuffle"),
+            "shuffle": check_bool(self.shuffle, "shuffle"),
             "clip_norm": checks.check_optional_positive_float(self.clip_norm, "clip_norm"),
             "tol": check_non_negative_float(self.tol, "tol"),
             "n_iter_no_change": check_positive_int(self.n_iter_no_change, "n_iter_no_change"),
-            "early_stopping": checks.check_bool(self.early_stopping, "early_stopping"),
+            "early_stopping": check_bool(self.early_stopping, "early_stopping"),
             "validation_fraction": checks.check_fraction(
                 self.validation_fraction, "validation_fraction"),
             "validation_split": checks.check_choice(
                 self.validation_split, "validation_split", ("tail", "shuffle")),
-            "warm_start": checks.check_bool(self.warm_start, "warm_start"),
+            "warm_start": check_bool(self.warm_start, "warm_start"),
             "verbose": int(verbose),
             "dtype": str(check_dtype(self.dtype)),
         }

@@ -50,8 +50,7 @@ class DenseMap(Layer):
         a paired cost gives ``delta`` (dC/dz) directly instead.
         """
         if delta is None:
-            dsigma = self.activation.derivative(self.node.z_t) if self.activation.elementwise else None
-            delta, _ = self.node.backward(dC_dY, dsigma)  # (1)
+            delta, _ = self.node.backward(dC_dY)  # (1)
         rows = self.H.reshape(-1, self.n_in)
         self.zero_grads()
         add_parameter_gradients(

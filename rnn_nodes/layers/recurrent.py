@@ -124,7 +124,7 @@ class RNNLayer(RecurrentLayer):
             dC/dH of the input, shape (batch, time, n_in), or
             (budgets, batch, time, n_in) under truncation.
         """
-        dC_dH = self._with_budgets(dC_dH)
+        dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
         dsigma = self._derivative_all_steps()
         delta = np.empty_like(dC_dH)
@@ -136,7 +136,7 @@ class RNNLayer(RecurrentLayer):
             dC_dh = dC_dH[:, :, t] + dC_dh_next
             dsigma_t = None if dsigma is None else dsigma[:, t]
             delta_t, dC_dh_prev = self.nodes[t].backward(dC_dh, dsigma_t)
-            dC_dh_next = self._one_step_back(dC_dh_prev)
+            dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             if self.active is not None:  # padded rows: no delta, dC/dh passed on as it came
                 (delta_t,), (dC_dh_next,) = through_padding(
                     self.active[:, t], (delta_t,), (dC_dh_next,), (dC_dh,))
@@ -158,9 +158,3 @@ class RNNLayer(RecurrentLayer):
             return None
         Z = np.stack([node.z_t for node in self.nodes], axis=1)
         return self.activation.derivative(Z)
-
-    def _with_budgets(self, dC_dH):
-        return with_budgets(dC_dH, self.bptt_limit)  # rnn_nodes.layers.truncation
-
-    def _one_step_back(self, dC_dh_prev):
-        return one_step_back(dC_dh_prev, self.bptt_limit)

@@ -163,11 +163,11 @@ def interrupt_at(monkeypatch, call):
     """Make RNN.train_step raise KeyboardInterrupt at its ``call``-th call (as Ctrl-C would)."""
     original, calls = RNN.train_step, []
 
-    def train_step(self, X, t):
+    def train_step(self, X, t, lengths=None):
         calls.append(1)
         if len(calls) == call:
             raise KeyboardInterrupt
-        return original(self, X, t)
+        return original(self, X, t, lengths=lengths)
 
     monkeypatch.setattr(RNN, "train_step", train_step)
 

@@ -86,11 +86,11 @@ def test_ctrl_c_keeps_the_complete_epochs(monkeypatch, where):
     if where == "in a batch":
         original, calls = RNN.train_step, []
 
-        def train_step(self, X_batch, t_batch):
+        def train_step(self, X_batch, t_batch, lengths=None):
             calls.append(1)
             if len(calls) == 3 * 3 + 2:  # the second batch of the fourth epoch
                 raise KeyboardInterrupt
-            return original(self, X_batch, t_batch)
+            return original(self, X_batch, t_batch, lengths=lengths)
 
         monkeypatch.setattr(RNN, "train_step", train_step)
     with pytest.warns(TrainingInterruptedWarning, match="after 3 complete epoch"):

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import reference
 import reference_gated
 from campaign import count, examples
-from reference_gated import Recurrent, Stack, init_params, rel_err, stack_forward
+from reference_gated import Recurrent, Stack, core_names, init_params, rel_err, stack_forward
 from rnn_nodes import RNN
 
 GRAD_TOL = 1e-6
@@ -71,17 +71,6 @@ def build_core(case, recurrent_params, head_params):
     for core, p in zip(net.layers[1 + len(stack.layers):], head_params):
         core.set_params(**p)
     return net
-
-
-def core_names(layer, p):
-    """PyTorch-layout arrays of one recurrent layer under the core's names."""
-    out = {}
-    for suffix in layer.directions:
-        out["W_layer" + suffix] = p["weight_ih" + suffix].T
-        out["W_time" + suffix] = p["weight_hh" + suffix].T
-        out["b_layer" + suffix] = p["bias_ih" + suffix]
-        out["b_time" + suffix] = p["bias_hh" + suffix]
-    return out
 
 
 def reference_cost(case, recurrent_params, head_params, X, t, h0s, c0s):
