@@ -55,6 +55,7 @@ ACTIVATIONS = {
     "sigmoid": lambda v: 1.0 / (1.0 + jnp.exp(-v)),
     "tanh": jnp.tanh,
     "relu": lambda v: jnp.where(v > 0, v, 0.0),
+    "leaky_relu": lambda v: jnp.where(v > 0, v, 0.01 * v),
     "softmax": lambda v: jnp.exp(v - jax.scipy.special.logsumexp(v, axis=-1, keepdims=True)),
 }
 GATES = {"rnn": 1, "gru": 3, "lstm": 4}

@@ -19,6 +19,7 @@ from reference_gated import (
     rel_err,
 )
 from rnn_nodes import RNN
+from rnn_nodes.activations import ACTIVATIONS as REGISTERED_ACTIVATIONS
 
 BATCH, T, N_IN, HIDDEN, N_OUT = 2, 5, 3, (3, 3), 2
 GRAD_TOL, FORWARD_TOL = 1e-6, 1e-12
@@ -109,8 +110,12 @@ def test_gradients_mixed_directions_l2_and_other_limits(stack, bptt_limit):
     check_against_reference(stack, bptt_limit, lmbd=0.1, seed=1)
 
 
-@pytest.mark.parametrize("cell,gate,act", [("gru", "tanh", "sigmoid"), ("lstm", "tanh", "relu"),
-                                           ("lstm", "sigmoid", "identity")])
+ELEMENTWISE = [name for name, a in REGISTERED_ACTIVATIONS.items() if a.elementwise]
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+@pytest.mark.parametrize("gate,act", [("sigmoid", a) for a in ELEMENTWISE]
+                         + [(g, "tanh") for g in ELEMENTWISE if g != "sigmoid"])
 def test_gradients_configured_gate_activations(cell, gate, act):
     stack = Stack((Recurrent(cell, 3, None, act, gate),), "output")
     params, X, t, h0s, c0s = data(stack, 2)

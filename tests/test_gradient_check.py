@@ -10,14 +10,17 @@ import pytest
 
 from reference import Spec, data_cost, params_from_net, reference_forward, reference_gradients, rel_err
 from rnn_nodes import RNN
+from rnn_nodes.activations import ACTIVATIONS as REGISTERED_ACTIVATIONS
+from rnn_nodes.costs import COSTS
 
 BATCH, T, N_IN, HIDDEN, N_OUT, N_DENSE = 3, 5, 2, (3, 4, 3), 2, 4
 GRAD_TOL, FORWARD_TOL = 1e-6, 1e-12
 
-ACTIVATIONS = ["identity", "sigmoid", "tanh", "relu", "leaky_relu"]
+# every registered elementwise activation, so a new one is checked (and needs the reference)
+ACTIVATIONS = [name for name, a in REGISTERED_ACTIVATIONS.items() if a.elementwise]
 # (cost, output activation): every cost with its natural output, and mse with unnatural ones too
-PAIRINGS = [("mse", "identity"), ("mse", "tanh"), ("mse", "sigmoid"), ("mse", "softmax"),
-            ("bce", "sigmoid"), ("cce", "softmax")]
+PAIRINGS = [("mse", "identity"), ("mse", "tanh"), ("mse", "sigmoid"), ("mse", "softmax")] + [
+    (name, cost.paired_activation) for name, cost in COSTS.items() if cost.paired_activation]
 
 
 def stack(first, depth):
@@ -127,7 +130,7 @@ def test_gradients_every_activation_cost_head_depth(activation, cost, output_act
 @pytest.mark.parametrize("hidden_dense", [("tanh",), ("relu", "sigmoid")], ids=["2dense", "3dense"])
 def test_gradients_dense_stacks(hidden_dense, cost, output_activation, depth):
     # 2 or 3 DenseLayers after the last step; hidden dense layers with their own activations
-    activation = ACTIVATIONS[(len(hidden_dense) + depth + PAIRINGS.index((cost, output_activation))) % 5]
+    activation = ACTIVATIONS[(len(hidden_dense) + depth + PAIRINGS.index((cost, output_activation))) % len(ACTIVATIONS)]
     check_against_reference(Spec(stack(activation, depth), "dense", (*hidden_dense, output_activation), cost))
 
 
@@ -137,7 +140,7 @@ def test_gradients_dense_stacks(hidden_dense, cost, output_activation, depth):
 @pytest.mark.parametrize("cost,output_activation", [("mse", "identity"), ("bce", "sigmoid"), ("cce", "softmax")])
 def test_gradients_with_l2(cost, output_activation, head, depth):
     kind, hidden_dense = head
-    activation = ACTIVATIONS[(depth + len(hidden_dense)) % 5]
+    activation = ACTIVATIONS[(depth + len(hidden_dense)) % len(ACTIVATIONS)]
     check_against_reference(Spec(stack(activation, depth), kind, (*hidden_dense, output_activation), cost),
                             lmbd=0.1)
 
