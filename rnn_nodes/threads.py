@@ -2,7 +2,7 @@
 
 Measured on the project's 2-core machines (``python -m benchmarks``, config A:
 batch 64, 28 steps, 128 hidden units): with nothing else running, OpenBLAS'
-two threads made a training step 5-15 % faster than one (4.3 ms against
+two threads made a training step 4-15 % faster than one (4.3 ms against
 4.6 ms); with other work on the machine they made it 14 times slower (80 ms
 against 5.6 ms): the matrices of one time step are too small to split, and
 the spinning threads fight with JAX's pool and everything else. So the
