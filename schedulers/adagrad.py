@@ -64,8 +64,8 @@ class Adagrad(Scheduler):
         return AdagradState(G=zeros_like_param(param))
 
     def _update(self, g, state):
-        G = state.G + g * g
-        return self.eta * g / (np.sqrt(G) + self.eps), AdagradState(G=G)
+        step, G = _adagrad_step(self.eta, self.eps, g, state.G)
+        return step, AdagradState(G=G)
 
 
 class AdagradMomentumState(NamedTuple):
@@ -129,6 +129,12 @@ class AdagradMomentum(Scheduler):
         return AdagradMomentumState(G=zeros_like_param(param), v=zeros_like_param(param))
 
     def _update(self, g, state):
-        G = state.G + g * g
-        v = self.momentum * state.v + self.eta * g / (np.sqrt(G) + self.eps)
+        step, G = _adagrad_step(self.eta, self.eps, g, state.G)
+        v = self.momentum * state.v + step
         return v, AdagradMomentumState(G=G, v=v)
+
+
+def _adagrad_step(eta, eps, g, G):
+    """Adagrad's step ``eta * g / (sqrt(G) + eps)`` with ``G`` grown by ``g * g``; returns both."""
+    G = G + g * g
+    return eta * g / (np.sqrt(G) + eps), G

@@ -6,6 +6,7 @@ from rnn_nodes.gru_node import GRUNode
 from rnn_nodes.layers.gated import GatedLayer, add_parameter_gradients
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
+from rnn_nodes.node import input_gradient, input_projection
 
 
 class GRULayer(GatedLayer):
@@ -63,7 +64,7 @@ class GRULayer(GatedLayer):
         h_t = self._initial(h0, H)
         self.H, self.h0 = H, h_t
         self.active = active = active_steps(lengths, time)
-        Z_layer = H @ self.params["W_layer"] + self.params["b_layer"]  # all steps in one product
+        Z_layer = input_projection(H, self.params)  # all steps in one product
         self.nodes = [GRUNode(self.params, self.gate_activation, self.activation)
                       for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
@@ -113,7 +114,7 @@ class GRULayer(GatedLayer):
         self.zero_grads()
         add_parameter_gradients(self.grads, delta_layer, self.H, delta_time,
                                 self.previous_states())
-        dC_dH_layer = delta_layer @ self.params["W_layer"].T
+        dC_dH_layer = input_gradient(delta_layer, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
     def _derivatives_all_steps(self):
