@@ -279,10 +279,21 @@ class RNN:
                 H = layer.forward(H, next(states), **padded)
             else:
                 H = layer.forward(H, **padded)
-        if lengths is not None and self.sequence_output:
-            H[~step_mask(lengths, H.shape[1])] = 0  # nothing comes out of padding
+        mask = self.output_mask(lengths, H.shape[1])
+        if mask is not None:
+            H[~mask] = 0  # nothing comes out of padding
         self._output, self._lengths = H, lengths
         return (H, self._final_states()) if return_states else H
+
+    def output_mask(self, lengths, time):
+        """Which output steps are real, ``(batch, time)`` bool; None when nothing is masked.
+
+        Only a sequence output of a padded batch has steps to mask: a
+        many-to-one head already reads each sequence's own last step.
+        """
+        if lengths is None or not self.sequence_output:
+            return None
+        return step_mask(lengths, time)
 
     def _final_states(self):
         """The :class:`States` after the latest forward pass."""
@@ -321,9 +332,7 @@ class RNN:
             self.batch_cost, seed, is_delta = 0.0, np.zeros_like(self._output), False
         else:
             t = self._check_targets(t, self._output.shape[:2], lengths=self._lengths)
-            mask = None
-            if self._lengths is not None and self.sequence_output:
-                mask = step_mask(self._lengths, self._output.shape[1])
+            mask = self.output_mask(self._lengths, self._output.shape[1])
             self.batch_cost, seed, is_delta = self.cost.value_and_seed(
                 self._output, t, output_layer.activation, mask)
         finals = self._final_gradients(dh_n, dc_n, len(self._output))
@@ -390,9 +399,7 @@ class RNN:
         y_hat = self.forward(X, h0, c0, lengths=lengths)
         lengths = self._lengths
         t = self._check_targets(t, y_hat.shape[:2], len(y_hat), lengths=lengths)
-        if lengths is None or not self.sequence_output:
-            return self.cost(y_hat, t)
-        return self.cost(y_hat, t, step_mask(lengths, y_hat.shape[1]))
+        return self.cost(y_hat, t, self.output_mask(lengths, y_hat.shape[1]))
 
     # training and prediction ---------------------------------------------------
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
-from rnn_nodes.sequences import step_mask, take_rows
+from rnn_nodes.sequences import take_rows
 from rnn_nodes.validation import check_non_negative_float, check_positive_int
 
 
@@ -264,7 +264,8 @@ def _run_epoch(net, X, t, validation, batch_size, shuffle, metrics, epoch, layou
     record = {"loss": total_cost / total_weight}
     if metrics:
         y_hat, t_seen = np.concatenate(outputs), t[order]
-        record |= _scores(net, metrics, y_hat, t_seen, take_rows(lengths, order))
+        record |= _scores(metrics, y_hat, t_seen,
+                          net.output_mask(take_rows(lengths, order), y_hat.shape[1]))
     if validation is not None:
         record |= _validate(net, validation, metrics, layout)
     record["time"] = clock.perf_counter() - started
@@ -300,11 +301,10 @@ def _valid_steps(net, lengths):
     return int(lengths.sum()) if net.sequence_output else len(lengths)
 
 
-def _scores(net, metrics, y_hat, t, lengths, prefix=""):
+def _scores(metrics, y_hat, t, mask, prefix=""):
     """The metrics; of a padded sequence output, on the valid steps as rows (n_valid, n_out)."""
-    if lengths is not None and net.sequence_output:
-        valid = step_mask(lengths, y_hat.shape[1])
-        y_hat, t = y_hat[valid], t[valid]
+    if mask is not None:
+        y_hat, t = y_hat[mask], t[mask]
     return {prefix + name: float(f(y_hat, t)) for name, f in metrics.items()}
 
 
@@ -315,10 +315,9 @@ def _validate(net, validation, metrics, layout):
         y_val = windowed_output(net, X_val, layout.window, layout.stateful)
     else:
         y_val = net.forward(X_val, lengths=lengths)
-    mask = None if lengths is None or not net.sequence_output else step_mask(
-        lengths, y_val.shape[1])
+    mask = net.output_mask(lengths, y_val.shape[1])
     return {"val_loss": net.cost(y_val, t_val, mask),
-            **_scores(net, metrics, y_val, t_val, lengths, prefix="val_")}
+            **_scores(metrics, y_val, t_val, mask, prefix="val_")}
 
 
 def _run_window_epoch(net, X, t, validation, batch_size, metrics, epoch, layout):
@@ -350,7 +349,7 @@ def _run_window_epoch(net, X, t, validation, batch_size, metrics, epoch, layout)
                 y_hat_all[rows, steps] = y_hat
     record = {"loss": total_cost / (n_samples * time)}
     if metrics:
-        record |= _scores(net, metrics, y_hat_all, t, None)
+        record |= _scores(metrics, y_hat_all, t, None)
     if validation is not None:
         record |= _validate(net, validation, metrics, layout)
     record["time"] = clock.perf_counter() - started
