@@ -29,7 +29,6 @@ A checkpoint is also an ordinary model file: ``RNN.load(path)`` or
 
 import json
 import os
-import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,10 +214,7 @@ class EstimatorCheckpoint(Checkpoint):
             history_=estimator._joined_history(history, self.log), best_epoch_=None)
         m, best_states = self.monitor, None
         if m is not None and m._best_weights is not None:
-            params, states = m._best_weights
-            stand_in = types.SimpleNamespace(
-                layers=[types.SimpleNamespace(params=p) for p in params], scheduler_states=states)
-            best_arrays, best_states = io.network_arrays(stand_in)
+            best_arrays, best_states = io.network_arrays(*m._best_weights)
             arrays |= {f"best/{key}": value for key, value in best_arrays.items()}
         monitor = {"best": None if m is None or m.best is None else float(m.best),
                    "best_epoch": None if m is None else m.best_epoch,

@@ -152,8 +152,16 @@ def network_config(net, portable=True):
     }
 
 
-def network_arrays(net):
-    """The parameters and scheduler states of ``net`` as named arrays, and the states' scalars.
+def network_arrays(params, scheduler_states):
+    """Parameters and scheduler states (as :func:`rnn_nodes.training.snapshot` gives them)
+    as named arrays, and the states' scalars.
+
+    Parameters
+    ----------
+    params : list of dict of str to ndarray
+        One dict per layer.
+    scheduler_states : dict
+        ``(layer index, parameter name) -> state``.
 
     Returns
     -------
@@ -164,10 +172,10 @@ def network_arrays(net):
         and its non-array fields (step counts).
     """
     arrays, scalars = {}, []
-    for i, layer in enumerate(net.layers):
-        for name, value in layer.params.items():
+    for i, layer_params in enumerate(params):
+        for name, value in layer_params.items():
             arrays[f"layers/{i}/{name}"] = value.copy()
-    for (i, name), state in sorted(net.scheduler_states.items()):
+    for (i, name), state in sorted(scheduler_states.items()):
         entry = {"layer": i, "param": name, "type": type(state).__name__, "scalars": {}}
         for field, value in state._asdict().items():
             if isinstance(value, np.ndarray):
@@ -380,7 +388,8 @@ def read_archive(path, kinds):
 
 def network_to_archive(net):
     """The JSON record and the arrays of a network, for :func:`write_archive`."""
-    arrays, scalars = network_arrays(net)
+    arrays, scalars = network_arrays([layer.params for layer in net.layers],
+                                     net.scheduler_states)
     return {**network_config(net, portable=True), "states": scalars}, arrays
 
 
