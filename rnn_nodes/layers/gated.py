@@ -1,11 +1,7 @@
 """What the gated recurrent layers share: stacked gates in PyTorch's layout, activations, gradients."""
 
-import numpy as np
-
 from rnn_nodes.activations import get_activation
-from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
 from rnn_nodes.layers.recurrent_base import RecurrentLayer
-from rnn_nodes.layers.torch_layout import set_torch_weights
 
 
 def elementwise_activation(activation, name):
@@ -53,43 +49,11 @@ class GatedLayer(RecurrentLayer):
         dC/dh0 after the latest backward pass.
     """
 
-    gates = ()
-    torch_name = ""
-
     def __init__(self, n_features, activation="tanh", gate_activation="sigmoid",
                  bptt_limit=None):
         super().__init__(n_features, bptt_limit)
         self.activation = elementwise_activation(activation, "activation")
         self.gate_activation = elementwise_activation(gate_activation, "gate_activation")
-
-    def build(self, n_in, sequence_input, dtype, rng):
-        """Glorot-uniform ``W_layer``, one orthogonal block per gate in ``W_time`` (Keras' defaults)."""
-        self.check_sequence_input(sequence_input)
-        n, G = self.n_features, len(self.gates)
-        self.params = {
-            "W_layer": glorot_uniform(rng, n_in, G * n, dtype),
-            "b_layer": np.zeros(G * n, dtype),
-            "W_time": np.concatenate([orthogonal(rng, n, dtype) for _ in self.gates], axis=1),
-            "b_time": np.zeros(G * n, dtype),
-        }
-        self.zero_grads()
-        self.n_in = n_in
-
-    def set_torch_weights(self, weight_ih, weight_hh, bias_ih, bias_hh):
-        """Load weights in the layout of PyTorch's ``nn.GRU`` / ``nn.LSTM`` (gates stacked).
-
-        Parameters
-        ----------
-        weight_ih : ndarray of shape (G n, n_in)
-        weight_hh : ndarray of shape (G n, n)
-        bias_ih, bias_hh : ndarray of shape (G n,)
-        """
-        set_torch_weights(self, self.gates, self.torch_name,
-                          weight_ih, weight_hh, bias_ih, bias_hh)
-
-    def _initial(self, state, H):
-        """A user's initial state, or zeros (batch, n)."""
-        return np.zeros((len(H), self.n_features), H.dtype) if state is None else state
 
 
 def add_parameter_gradients(grads, delta_layer, H, delta_time, H_prev):

@@ -3,10 +3,8 @@
 import numpy as np
 
 from rnn_nodes.activations import get_activation
-from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.recurrent_base import RecurrentLayer
-from rnn_nodes.layers.torch_layout import set_torch_weights
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
 
@@ -50,32 +48,12 @@ class RNNLayer(RecurrentLayer):
     to the whole stack, and every slice adds into the parameter gradients.
     """
 
+    gates = ("h",)
+    torch_name = "nn.RNN"
+
     def __init__(self, n_features, activation="tanh", bptt_limit=None):
         super().__init__(n_features, bptt_limit)
         self.activation = get_activation(activation)
-
-    def build(self, n_in, sequence_input, dtype, rng):
-        self.check_sequence_input(sequence_input)
-        n = self.n_features
-        self.params = {
-            "W_layer": glorot_uniform(rng, n_in, n, dtype),
-            "b_layer": np.zeros(n, dtype),
-            "W_time": orthogonal(rng, n, dtype),
-            "b_time": np.zeros(n, dtype),
-        }
-        self.zero_grads()
-        self.n_in = n_in
-
-    def set_torch_weights(self, weight_ih, weight_hh, bias_ih, bias_hh):
-        """Load weights in the layout of PyTorch's ``nn.RNN``.
-
-        Parameters
-        ----------
-        weight_ih : ndarray of shape (n, n_in)
-        weight_hh : ndarray of shape (n, n)
-        bias_ih, bias_hh : ndarray of shape (n,)
-        """
-        set_torch_weights(self, ("h",), "nn.RNN", weight_ih, weight_hh, bias_ih, bias_hh)
 
     def forward(self, H, h0=None, lengths=None):
         """Run the nodes for t = 0 .. T-1.
@@ -93,7 +71,7 @@ class RNNLayer(RecurrentLayer):
         ndarray of shape (batch, time, n)
         """
         batch, time, _ = H.shape
-        h_t = np.zeros((batch, self.n_features), H.dtype) if h0 is None else h0
+        h_t = self._initial(h0, H)
         self.H, self.h0 = H, h_t
         self.active = active = active_steps(lengths, time)
         Z_layer = input_projection(H, self.params)  # all steps in one product

@@ -3,6 +3,8 @@
 import numpy as np
 
 from rnn_nodes.layers.base import Layer
+from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
+from rnn_nodes.layers.torch_layout import set_torch_weights
 from rnn_nodes.validation import check_optional_positive_int
 
 
@@ -17,6 +19,10 @@ class RecurrentLayer(Layer):
         Truncated backpropagation through time (see
         :mod:`rnn_nodes.layers.truncation`); the network sets it.
 
+    A subclass names its ``gates`` (stacked along the output axis of
+    ``W_layer`` (n_in, G n) and ``W_time`` (n, G n), in PyTorch's order) and
+    the PyTorch module whose layout :meth:`set_torch_weights` reads.
+
     Attributes
     ----------
     nodes : list
@@ -30,6 +36,8 @@ class RecurrentLayer(Layer):
     """
 
     recurrent = True
+    gates = ()
+    torch_name = ""
 
     def __init__(self, n_features, bptt_limit=None):
         super().__init__(n_features)
@@ -50,3 +58,32 @@ class RecurrentLayer(Layer):
     def previous_states(self):
         """h_{t-1} for every step, (batch, time, n): h0, then the outputs but the last."""
         return np.concatenate([self.h0[:, None], self.out[:, :-1]], axis=1)
+
+    def build(self, n_in, sequence_input, dtype, rng):
+        """Glorot-uniform ``W_layer``, one orthogonal block per gate in ``W_time`` (Keras' defaults)."""
+        self.check_sequence_input(sequence_input)
+        n, G = self.n_features, len(self.gates)
+        self.params = {
+            "W_layer": glorot_uniform(rng, n_in, G * n, dtype),
+            "b_layer": np.zeros(G * n, dtype),
+            "W_time": np.concatenate([orthogonal(rng, n, dtype) for _ in self.gates], axis=1),
+            "b_time": np.zeros(G * n, dtype),
+        }
+        self.zero_grads()
+        self.n_in = n_in
+
+    def set_torch_weights(self, weight_ih, weight_hh, bias_ih, bias_hh):
+        """Load weights in the layout of PyTorch's ``torch_name`` (gates stacked in its order).
+
+        Parameters
+        ----------
+        weight_ih : ndarray of shape (G n, n_in)
+        weight_hh : ndarray of shape (G n, n)
+        bias_ih, bias_hh : ndarray of shape (G n,)
+        """
+        set_torch_weights(self, self.gates, self.torch_name,
+                          weight_ih, weight_hh, bias_ih, bias_hh)
+
+    def _initial(self, state, H):
+        """A user's initial state, or zeros (batch, n)."""
+        return np.zeros((len(H), self.n_features), H.dtype) if state is None else state
