@@ -3,10 +3,10 @@
 import numpy as np
 
 from rnn_nodes.activations import get_activation
-from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
+from rnn_nodes.layers.padding import through_padding
 from rnn_nodes.layers.recurrent_base import RecurrentLayer
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
-from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
+from rnn_nodes.node import Node, add_parameter_gradients, input_gradient
 
 
 class RNNLayer(RecurrentLayer):
@@ -55,35 +55,8 @@ class RNNLayer(RecurrentLayer):
         super().__init__(n_features, bptt_limit)
         self.activation = get_activation(activation)
 
-    def forward(self, H, h0=None, lengths=None):
-        """Run the nodes for t = 0 .. T-1.
-
-        Parameters
-        ----------
-        H : ndarray of shape (batch, time, n_in)
-        h0 : ndarray of shape (batch, n), optional
-            Initial state; zeros if None.
-        lengths : ndarray of shape (batch,), optional
-            Steps ``t >= lengths[b]`` are padding: the state is kept through them.
-
-        Returns
-        -------
-        ndarray of shape (batch, time, n)
-        """
-        batch, time, _ = H.shape
-        h_t = self._initial(h0, H)
-        self.H, self.h0 = H, h_t
-        self.active = active = active_steps(lengths, time)
-        Z_layer = input_projection(H, self.params)  # all steps in one product
-        self.nodes = [Node(self.params, self.activation) for _ in range(time)]
-        out = np.empty((batch, time, self.n_features), H.dtype)
-        for t, node in enumerate(self.nodes):
-            h_new = node.forward(Z_layer[:, t], h_t)
-            h_t = h_new if active is None else keep_state(active[:, t], h_new, h_t)
-            out[:, t] = h_t
-        self.out = out
-        self.h_last = h_t
-        return out
+    def make_node(self):
+        return Node(self.params, self.activation)
 
     def backward(self, dC_dH, dh_n=None):
         """Backpropagation through time, t = T-1 .. 0.

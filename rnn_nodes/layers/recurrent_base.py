@@ -4,7 +4,9 @@ import numpy as np
 
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
+from rnn_nodes.layers.padding import active_steps, keep_state
 from rnn_nodes.layers.torch_layout import set_torch_weights
+from rnn_nodes.node import input_projection
 from rnn_nodes.validation import check_optional_positive_int
 
 
@@ -19,7 +21,8 @@ class RecurrentLayer(Layer):
         Truncated backpropagation through time (see
         :mod:`rnn_nodes.layers.truncation`); the network sets it.
 
-    A subclass names its ``gates`` (stacked along the output axis of
+    A subclass gives ``make_node()`` (a new node for one step; a cell with
+    more than one state, the LSTM, overrides ``forward`` instead) and names its ``gates`` (stacked along the output axis of
     ``W_layer`` (n_in, G n) and ``W_time`` (n, G n), in PyTorch's order) and
     the PyTorch module whose layout :meth:`set_torch_weights` reads.
 
@@ -47,6 +50,36 @@ class RecurrentLayer(Layer):
         self.h_last = None
         self.dh0 = None
         self.active = None
+
+    def forward(self, H, h0=None, lengths=None):
+        """Run the nodes for t = 0 .. T-1 (cells with one state, ``h``; an LSTM has its own).
+
+        Parameters
+        ----------
+        H : ndarray of shape (batch, time, n_in)
+        h0 : ndarray of shape (batch, n), optional
+            Initial state; zeros if None.
+        lengths : ndarray of shape (batch,), optional
+            Steps ``t >= lengths[b]`` are padding: the state is kept through them.
+
+        Returns
+        -------
+        ndarray of shape (batch, time, n)
+        """
+        batch, time, _ = H.shape
+        h_t = self._initial(h0, H)
+        self.H, self.h0 = H, h_t
+        self.active = active = active_steps(lengths, time)
+        Z_layer = input_projection(H, self.params)  # all steps in one product
+        self.nodes = [self.make_node() for _ in range(time)]
+        out = np.empty((batch, time, self.n_features), H.dtype)
+        for t, node in enumerate(self.nodes):
+            h_new = node.forward(Z_layer[:, t], h_t)
+            h_t = h_new if active is None else keep_state(active[:, t], h_new, h_t)
+            out[:, t] = h_t
+        self.out = out
+        self.h_last = h_t
+        return out
 
     def check_sequence_input(self, sequence_input):
         """A recurrent layer reads a sequence; it cannot follow a DenseLayer."""
