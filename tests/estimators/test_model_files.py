@@ -216,3 +216,34 @@ def test_a_saved_file_gets_ordinary_permissions(tmp_path):
     path.chmod(0o640)
     trained_network().save(path)  # replacing a file keeps its permissions
     assert path.stat().st_mode & 0o777 == 0o640
+
+
+# one network per layer type: a new exported layer must be added here to be stored at all
+STACKS_WITH = {
+    "InputLayer": lambda net: net.add_RNNLayer(3).add_OutputLayer(1),
+    "RNNLayer": lambda net: net.add_RNNLayer(3, "relu").add_OutputLayer(1),
+    "GRULayer": lambda net: net.add_GRULayer(3, gate_activation="tanh").add_OutputLayer(1),
+    "LSTMLayer": lambda net: net.add_LSTMLayer(3, forget_bias=2.0).add_OutputLayer(1),
+    "Bidirectional": lambda net: net.add_GRULayer(3, bidirectional=True, merge="sum")
+    .add_OutputLayer(1),
+    "OutputLayer": lambda net: net.add_RNNLayer(3).add_OutputLayer(2, "tanh").add_OutputLayer(1),
+    "DenseLayer": lambda net: net.add_LSTMLayer(3).add_DenseLayer(2, "relu").add_DenseLayer(1),
+}
+
+
+def test_every_exported_layer_type_has_a_round_trip():
+    assert set(STACKS_WITH) == set(model_io.LAYER_TYPES)
+
+
+@pytest.mark.parametrize("layer_type", sorted(STACKS_WITH))
+def test_every_layer_type_saves_and_loads_bit_identically(layer_type, tmp_path):
+    X, y = data()
+    net = STACKS_WITH[layer_type](RNN(seed=0).add_InputLayer(2))
+    assert any(type(layer).__name__ == layer_type for layer in net.layers)
+    target = (y[:, None] if not net.sequence_output
+              else np.repeat(y[:, None, None], X.shape[1], axis=1))
+    net.train(X, target, epochs=2, batch_size=8)
+    net.save(tmp_path / "net.npz")
+    loaded = RNN.load(tmp_path / "net.npz")
+    assert [type(layer) for layer in loaded.layers] == [type(layer) for layer in net.layers]
+    assert np.array_equal(loaded.predict(X), net.predict(X))
