@@ -6,7 +6,7 @@ from rnn_nodes.layers.gated import GatedLayer, add_parameter_gradients
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.lstm_node import LSTMNode
-from rnn_nodes.node import input_gradient, input_projection
+from rnn_nodes.node import input_gradient
 from rnn_nodes.validation import check_finite_float
 
 
@@ -87,7 +87,7 @@ class LSTMLayer(GatedLayer):
         self.H, self.h0, self.c0 = H, h_t, c_t
         self.active = active = active_steps(lengths, time)
         # the input terms of all steps in one product; b_time needs no recurrence either
-        Z_layer = input_projection(H, self.params) + self.params["b_time"]
+        Z_layer = H @ self.params["W_layer"] + (self.params["b_layer"] + self.params["b_time"])
         self.nodes = [LSTMNode(self.params, self.gate_activation, self.activation)
                       for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
