@@ -66,10 +66,12 @@ class LSTMNode:
         """
         n = h_prev.shape[-1]
         s, tanh = self.gate_activation, self.activation
-        self.a_t = a = z_layer_t + h_prev @ self.params["W_time"]
+        self.a_t = a = h_prev @ self.params["W_time"]
+        a += z_layer_t
         i_f = s(a[:, :2 * n])  # i and f in one call
         i, f, g, o = i_f[:, :n], i_f[:, n:], tanh(a[:, 2 * n:3 * n]), s(a[:, 3 * n:])
-        c_t = f * c_prev + i * g
+        c_t = f * c_prev
+        c_t += i * g
         self.tanh_c_t = tanh(c_t)
         self.gates, self.c_prev, self.c_t = (i, f, g, o), c_prev, c_t
         return o * self.tanh_c_t, c_t

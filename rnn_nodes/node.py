@@ -70,7 +70,9 @@ class Node:
         """
         z_t = z_layer_t
         if self.is_recurrent:
-            z_t = z_t + h_time @ self.params["W_time"] + self.params["b_time"]
+            z_t = h_time @ self.params["W_time"]
+            z_t += z_layer_t
+            z_t += self.params["b_time"]
         self.z_t = z_t
         self.h_t = self.activation(z_t)
         return self.h_t
