@@ -608,21 +608,27 @@ class RNN:
         self.states = None
 
     @with_blas_threads
-    def extrapolate(self, X, n_steps, h0=None, c0=None):
+    def extrapolate(self, X, n_steps, h0=None, c0=None, *, lengths=None):
         """Run on ``X``, then feed each prediction back as the next input.
 
-        Starts from the output at the **last** step of ``X``; needs a sequence
-        output as wide as the input.
+        Each sequence continues from its own last step: the output there is the
+        first prediction, and the states there start the free run. Needs a
+        sequence output as wide as the input.
 
         Parameters
         ----------
-        X : ndarray of shape (batch, time, n)
+        X : ndarray of shape (batch, time, n), or list of (time_b, n) arrays
+            The warm-up sequences; a list may mix lengths.
         n_steps : int
+        h0, c0 : see :meth:`forward`
+        lengths : array-like of int of shape (batch,), optional
+            With a padded array: sequence ``b`` ends at step ``lengths[b] - 1``
+            (see :meth:`forward`).
 
         Returns
         -------
         ndarray of shape (batch, n_steps, n)
-            The predictions after the end of ``X``.
+            The predictions after the end of each sequence.
         """
         n_steps = check_positive_int(n_steps, "n_steps")
         if not self.sequence_output or self.n_outputs != self.n_features_in:
@@ -632,7 +638,12 @@ class RNN:
                 f"to {'a sequence of ' if self.sequence_output else ''}{self.n_outputs}"
             )
         self._check_streamable("extrapolate")
-        y_next = self.predict(X, h0, c0)[:, -1:]
+        X, lengths = as_padded(X, lengths, "X", self.n_features_in, self.dtype)
+        y_hat = self.predict(X, h0, c0, lengths=lengths)
+        if lengths is None:
+            y_next = y_hat[:, -1:]
+        else:  # padded steps keep the states, so the final states are each sequence's own
+            y_next = y_hat[np.arange(len(y_hat)), lengths - 1][:, None]
         steps = []
         for _ in range(n_steps):
             steps.append(y_next)

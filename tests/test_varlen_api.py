@@ -178,11 +178,11 @@ def test_estimators_take_lists_and_padded_arrays_with_lengths():
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_estimator_refuses_what_it_cannot_do_with_lengths():
+def test_estimator_refuses_targets_and_widths_that_do_not_fit_with_lengths():
     X, y = labelled()
-    with pytest.raises(ValueError, match="return_sequences=True with sequences of different "
-                                         "lengths is not supported yet"):
-        RNNRegressor(return_sequences=True, max_iter=1).fit(X, [np.zeros(len(x)) for x in X])
+    with pytest.raises(ValueError, match=r"`y\[0\]` has 2 steps, but its input sequence "
+                                         r"`X\[0\]` has 8"):
+        RNNRegressor(return_sequences=True, max_iter=1).fit(X, [np.zeros(2) for x in X])
     fitted = RNNClassifier(max_iter=1).fit(X, y)
     with pytest.raises(ValueError, match="3 features per time step, but RNNClassifier was "
                                          "fitted with 2"):
@@ -200,3 +200,30 @@ def test_readme_section_runs_as_written():
                                rtol=0, atol=1e-6)
     assert namespace["states"].h.shape == (2, 4, 8) and namespace["p"].shape == (3, 1)
     assert net.states is None
+
+
+@pytest.mark.parametrize("cell", ["RNN", "GRU", "LSTM"])
+def test_extrapolate_continues_each_sequence_from_its_own_last_step(cell):
+    rng = np.random.default_rng(5)
+    net = RNN(cost="mse", dtype="float64", seed=2)
+    getattr(net.add_InputLayer(2), f"add_{cell}Layer")(5).add_OutputLayer(2)
+    X = [rng.normal(size=(n, 2)) for n in (4, 7, 1, 5)]
+    net.train(X, [x / 2 for x in X], epochs=1, batch_size=4)
+    one_by_one = np.concatenate([net.extrapolate(x[None], 3) for x in X])
+    np.testing.assert_allclose(net.extrapolate(X, 3), one_by_one, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(net.extrapolate(padded(X, 9), 3, lengths=[4, 7, 1, 5]),
+                               one_by_one, rtol=0, atol=1e-12)
+    # the first prediction is the output at the sequence's own last step
+    for x, future in zip(X, one_by_one):
+        np.testing.assert_allclose(future[0], net.predict(x[None])[0, -1], rtol=0, atol=1e-12)
+
+
+def test_extrapolate_checks_lengths():
+    X, _ = ragged(n_out=2)
+    net = RNN(cost="mse", dtype="float64", seed=0).add_InputLayer(2).add_RNNLayer(3)
+    net.add_OutputLayer(2)
+    net.train(X, [x / 2 for x in X], epochs=1, batch_size=len(X))
+    with pytest.raises(ValueError, match="lengths"):
+        net.extrapolate(padded(X), 2, lengths=[0] * len(X))
+    with pytest.raises(ValueError, match="lengths"):
+        net.extrapolate(X, 2, lengths=LENGTHS)
