@@ -51,7 +51,7 @@ def test_training_on_a_list_is_training_on_the_padded_array_with_lengths():
     history_a = a.train(X, t, epochs=2, batch_size=4)
     history_b = b.train(padded(X, 12), padded(t, 12), epochs=2, batch_size=4, lengths=LENGTHS)
     assert history_a["loss"] == history_b["loss"]
-    assert_same_params(a, b)
+    assert_same_params(a, b, atol=1e-14)  # BLAS may group the zero rows differently
 
 
 def test_padding_columns_change_nothing():
