@@ -7,7 +7,7 @@ last step (many-to-one), is the sum of the two marked numbers. Always
 predicting its mean, 1, gives the mean squared error ``Var = 2/12 = 1/6 ~
 0.167``: the baseline. A network must carry two numbers across up to ``T``
 steps, so the tanh RNN is expected to beat the baseline at ``T = 50`` and
-fail at ``T >= 100``, while GRU and LSTM (forget-gate bias 1) reach MSE <= 1e-3.
+fail at ``T >= 100``, while GRU and LSTM reach MSE <= 1e-3.
 
 Training: a fixed training set, Adam with gradients clipped to norm 1,
 float32, the learning rate lowered in stages.
@@ -33,10 +33,14 @@ from rnn_nodes import RNN
 from schedulers import Adam
 
 BASELINE = 1 / 6
+# 80 epochs: the LSTM may sit 20-35 epochs on the plateau before it learns the sum
+FULL_STAGES = [(50, 3e-3), (20, 1e-3), (10, 3e-4)]
 TARGET = 1e-3
 CELLS = {
     "gru": lambda net, n: net.add_GRULayer(n),
-    "lstm": lambda net, n: net.add_LSTMLayer(n, forget_bias=1.0),
+    # forget-gate bias 3 rather than the usual 1: at T = 200 (seed 0, 40 epochs) the
+    # LSTM left the "always predict 1" plateau after 23 epochs instead of 33
+    "lstm": lambda net, n: net.add_LSTMLayer(n, forget_bias=3.0),
     "rnn": lambda net, n: net.add_RNNLayer(n, activation="tanh"),
 }
 
@@ -79,7 +83,7 @@ def fit_one(cell, n_steps, seed, quick, stages=None):
     """
     rng = np.random.default_rng([seed, n_steps])
     n_train, n_test, n_units = (512, 256, 16) if quick else (4_000, 1_000, 32)
-    stages = stages or ([(2, 3e-3)] if quick else [(30, 3e-3), (10, 1e-3)])
+    stages = stages or ([(2, 3e-3)] if quick else FULL_STAGES)
     X, t = make_adding(rng, n_train, n_steps)
     X_test, t_test = make_adding(rng, n_test, n_steps)
     net = RNN(cost="mse", scheduler=Adam(), seed=seed, clip_norm=1.0, dtype="float32")
@@ -107,7 +111,7 @@ def run(out="results/adding", quick=False, seed=0, lengths=None, cells=tuple(CEL
         Seeds of a full run.
     stages : list of (int, float), optional
         ``(epochs, eta)`` pairs replacing the default schedule (quick: 2 epochs;
-        full: 30 epochs at 3e-3, then 10 at 1e-3).
+        full: ``FULL_STAGES``).
     """
     started = time.perf_counter()
     lengths = lengths or ((20,) if quick else (50, 100, 200))
