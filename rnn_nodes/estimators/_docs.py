@@ -17,7 +17,9 @@ PARAMETERS = """
         Activation of those dense layers.
     return_sequences : bool, default=False
         False: one output per sequence (many-to-one). True: one output per
-        time step (many-to-many); ``y`` then has a time axis.
+        time step (many-to-many); ``y`` then has a time axis, or, for
+        sequences of different lengths, is a list of per-sequence arrays
+        ``(time_b, ...)`` (``predict`` then returns such a list).
     scheduler : str or Scheduler, default="adam"
         Update rule: a name of :data:`schedulers.SCHEDULERS` or a scheduler
         object. It is cloned in ``fit`` and never changed; pass an object to

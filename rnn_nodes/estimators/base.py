@@ -15,6 +15,7 @@ from rnn_nodes import io
 from rnn_nodes.checkpoint import EstimatorCheckpoint
 from rnn_nodes.estimators import _checks as checks
 from rnn_nodes.estimators._cells import cell_builder
+from rnn_nodes.estimators._steps import steps_of
 from rnn_nodes.network import RNN
 from rnn_nodes.sequences import is_ragged, take_rows
 from rnn_nodes.training import Callback, EarlyStopping, TrainingDivergedError
@@ -108,9 +109,13 @@ class BaseRNNEstimator(BaseEstimator):
         X : array-like of shape (n_samples, time, features) or (n_samples, time)
             A 2-D ``X`` is a batch of univariate series. A list of arrays
             ``(time_b, features)`` (or ``(time_b,)``) holds sequences of
-            different lengths (many-to-one only): padded, the padding skipped.
-        y : array-like
-            See the estimator's class docstring for the shapes.
+            different lengths: padded, the padding skipped.
+        y : array-like, or list of array-like
+            See the estimator's class docstring for the shapes. With
+            ``return_sequences=True`` and sequences of different lengths (a
+            list ``X``, or ``lengths``): a list of one array per sequence,
+            ``(time_b, ...)``, or an array padded like ``X`` whose padded
+            steps are never read.
         validation_data : tuple (X_val, y_val), optional
             Scored after every epoch (``val_loss``, ``val_score``); with
             ``early_stopping`` it is monitored instead of a split of ``X``.
@@ -125,7 +130,8 @@ class BaseRNNEstimator(BaseEstimator):
             result of an uninterrupted fit, bit for bit.
         lengths : array-like of int of shape (n_samples,), optional
             With a padded ``X``: the length of each sequence (see
-            :meth:`rnn_nodes.RNN.forward`).
+            :meth:`rnn_nodes.RNN.forward`). Padded steps add nothing to the
+            cost or to any gradient.
 
         Returns
         -------
@@ -148,7 +154,7 @@ class BaseRNNEstimator(BaseEstimator):
         initial_epoch = run.resume(p["max_iter"]) if resume else 0
         reuse = (partial or p["warm_start"] or initial_epoch > 0) and hasattr(self, "network_")
         X, lengths = self._check_X_lengths(X, lengths, reset=not reuse)
-        t = self._targets(y, X, reset=not reuse, classes=classes)
+        t = self._targets(y, X, reset=not reuse, classes=classes, lengths=lengths)
         if reuse:
             self._continue_network(p)
         else:
@@ -268,11 +274,6 @@ class BaseRNNEstimator(BaseEstimator):
         if lengths is None and not is_ragged(X):
             return self._check_X(X, reset, name), None
         X3, lengths = checks.check_padded_sequences(X, lengths, name)
-        if self.return_sequences:
-            raise ValueError(
-                "return_sequences=True with sequences of different lengths is not supported "
-                "yet: give one array (n_samples, time, features), or use the network "
-                "(rnn_nodes.RNN.train with lengths) directly")
         if reset:
             self.n_features_in_, self.n_features_per_step_ = X3.shape[1], X3.shape[2]
         elif X3.shape[2] != self.n_features_per_step_:
@@ -336,7 +337,7 @@ class BaseRNNEstimator(BaseEstimator):
                     f"{type(validation_data).__name__}")
             X_val, lengths_val = self._check_X_lengths(
                 validation_data[0], None, reset=False, name="validation_data[0]")
-            t_val = self._targets(validation_data[1], X_val, reset=False)
+            t_val = self._targets(validation_data[1], X_val, reset=False, lengths=lengths_val)
             return X, t, lengths, (X_val, t_val, lengths_val)
         if not p["early_stopping"] or partial:
             return X, t, lengths, None
@@ -388,10 +389,30 @@ class BaseRNNEstimator(BaseEstimator):
     # predicting ---------------------------------------------------------------------
 
     def _network_output(self, X, lengths=None):
-        """The network's output for ``X`` (of any lengths, as ``fit`` takes them) as float64."""
+        """The network's output for ``X`` (of any lengths, as ``fit`` takes them) as float64.
+
+        Returns
+        -------
+        output : ndarray of shape (n_samples, outputs) or (n_samples, time, outputs)
+            Zero at the padded steps of a sequence output.
+        steps : ndarray of int of shape (n_samples,) or None
+            Each sequence's number of steps when the output is per step and
+            ``X`` came as a list or with ``lengths``: the prediction is then a
+            list of per-sequence arrays. None otherwise.
+        """
         check_is_fitted(self)
+        listed = lengths is not None or is_ragged(X)
         X, lengths = self._check_X_lengths(X, lengths, reset=False)
-        return np.asarray(self.network_.predict(X, lengths=lengths), dtype=np.float64)
+        output = np.asarray(self.network_.predict(X, lengths=lengths), dtype=np.float64)
+        if not (listed and self.network_.sequence_output):
+            return output, None
+        return output, steps_of(len(X), X.shape[1], lengths)
+
+    def _sequence_targets(self, y, lengths):
+        """Whether ``y`` holds per-step targets of sequences given one by one (a list of
+        arrays, or padded with ``lengths``): the per-sequence path of ``_targets``."""
+        return bool(self.return_sequences) and (
+            lengths is not None or isinstance(y, (list, tuple)))
 
     # keeping ------------------------------------------------------------------------
 

@@ -6,10 +6,17 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.utils import check_array, check_consistent_length, column_or_1d
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
 from rnn_nodes.estimators._checks import naming
 from rnn_nodes.estimators._docs import ATTRIBUTES, PARAMETERS
+from rnn_nodes.estimators._steps import (
+    pad_steps,
+    per_sequence,
+    split_steps,
+    step_weights,
+    steps_of,
+)
 from rnn_nodes.estimators.base import BaseRNNEstimator
 from rnn_nodes.training import accuracy
 
@@ -23,6 +30,14 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
     label: ``y`` of shape ``(n_samples, time)``. Two classes: one sigmoid
     output and binary cross-entropy; more: softmax and categorical
     cross-entropy. ``score`` is the accuracy.
+
+    Sequences of different lengths come as a list ``X`` of arrays
+    ``(time_b, features)`` (or ``(time_b,)``), or padded with ``lengths``.
+    With ``return_sequences=True`` their labels are a list ``y`` of arrays
+    ``(time_b,)`` (or padded like ``X``); ``classes_`` are the labels of all
+    their steps, the padded steps add nothing to the cost or the gradients,
+    and ``predict`` / ``predict_proba`` return lists of ``(time_b,)`` /
+    ``(time_b, n_classes)`` arrays.
     """ + PARAMETERS + """
     Attributes
     ----------
@@ -41,6 +56,14 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
     >>> clf = RNNClassifier(max_iter=20, learning_rate=0.02, random_state=0).fit(X, y)
     >>> clf.classes_.tolist(), clf.predict_proba(X[:3]).shape
     (['down', 'up'], (3, 2))
+
+    One label per step of sequences of different lengths:
+
+    >>> X = [rng.standard_normal(n) for n in rng.integers(3, 12, size=60)]
+    >>> y = [np.where(x > 0, "up", "down") for x in X]
+    >>> clf = RNNClassifier(return_sequences=True, max_iter=10, random_state=0).fit(X, y)
+    >>> [labels.shape for labels in clf.predict(X[:2])] == [X[0].shape, X[1].shape]
+    True
     """
 
     def _output(self):
@@ -66,40 +89,92 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
                 f"{y.shape}. For one label per time step, set return_sequences=True.")
         return column_or_1d(y, warn=True)
 
-    def _targets(self, y, X, reset, classes=None):
-        """Labels as the network's targets: 0/1 for two classes, one-hot for more."""
-        with naming("y"):
-            y = self._labels(y, X.shape[1])
-            check_consistent_length(X, y)
-            check_classification_targets(y)
+    def _targets(self, y, X, reset, classes=None, lengths=None):
+        """Labels as the network's targets: 0/1 for two classes, one-hot for more.
+
+        Per-sequence labels (see ``_sequence_targets``) are zero-padded to
+        ``X``'s time steps; ``lengths`` keeps the padding out of the cost.
+        """
+        per_step = self._sequence_targets(y, lengths)
+        if per_step:
+            labels = self._step_labels(y, X.shape[1], steps_of(len(X), X.shape[1], lengths))
+            every = np.concatenate(labels)
+        else:
+            with naming("y"):
+                every = self._labels(y, X.shape[1])
+                check_consistent_length(X, every)
+                check_classification_targets(every)
         if reset:
-            self.classes_ = np.unique(y if classes is None else classes)
+            self.classes_ = np.unique(every if classes is None else classes)
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes, got 1 "
                     f"class: {self.classes_.tolist()[0]!r}")
             self.n_outputs_ = 1 if len(self.classes_) == 2 else len(self.classes_)
-            self._target_ndim = y.ndim
-        unseen = np.setdiff1d(y.ravel(), self.classes_)
+            self._target_ndim = 2 if per_step else every.ndim
+        unseen = np.setdiff1d(every.ravel(), self.classes_)
         if unseen.size:
             raise ValueError(
                 f"`y` holds labels {unseen.tolist()} that are not in classes_ = "
                 f"{self.classes_.tolist()}; fit anew, or pass every label in `classes` "
                 "on the first partial_fit call")
+        if per_step:
+            return pad_steps([self._encode(labels_b) for labels_b in labels], X.shape[1])
+        return self._encode(every)
+
+    def _encode(self, y):
+        """Labels of ``classes_``, ``(...)``, as targets ``(..., n_outputs_)``."""
         index = np.searchsorted(self.classes_, y)
         if len(self.classes_) == 2:
             return (index == 1).astype(np.float64)[..., None]
         return np.eye(len(self.classes_))[index]
 
-    def partial_fit(self, X, y, classes=None):
+    @staticmethod
+    def _step_labels(y, time, steps):
+        """Per-sequence labels, checked: a list of ``(steps[b],)`` label arrays.
+
+        Parameters
+        ----------
+        y : list of array-like of shape (time_b,), or array-like of shape
+            (n_samples, time) padded like ``X``
+        time : int
+        steps : ndarray of int of shape (n_samples,)
+
+        Raises
+        ------
+        ValueError
+            Besides the checks of :func:`per_sequence`: a sequence of labels
+            that is not 1-D, continuous values, and string labels in some
+            sequences with numbers in others (which numpy would silently
+            turn into strings).
+        """
+        labels = []
+        for b, y_b in enumerate(per_sequence(y, steps, time)):
+            with naming(f"y[{b}]"):
+                y_b = check_array(y_b, dtype=None, ensure_2d=False, allow_nd=True,
+                                  input_name=f"y[{b}]")
+                if y_b.ndim != 1:
+                    raise ValueError(
+                        f"Argument `y[{b}]` must be 1-D, one label per step of `X[{b}]`; "
+                        f"got shape {y_b.shape}")
+                check_classification_targets(y_b)
+            labels.append(y_b)
+        with naming("y"):
+            unique_labels(*labels)  # refuses string labels mixed with numbers
+        return labels
+
+    def partial_fit(self, X, y, classes=None, lengths=None):
         """One epoch on ``X``, ``y``; builds the network on the first call.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, time, features) or (n_samples, time)
-        y : array-like of shape (n_samples,)
+            Or a list of sequences, as in :meth:`fit`.
+        y : array-like of shape (n_samples,), or per step as in :meth:`fit`
         classes : array-like of shape (n_classes,), optional
             Every label ``y`` may ever hold; required on the first call.
+        lengths : array-like of int of shape (n_samples,), optional
+            With a padded ``X``: the length of each sequence.
 
         Returns
         -------
@@ -115,44 +190,85 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
             raise ValueError(
                 f"`classes`={np.unique(classes).tolist()} differs from classes_ = "
                 f"{self.classes_.tolist()} of the first call")
-        return self._fit(X, y, None, partial=True, classes=classes)
+        return self._fit(X, y, None, partial=True, classes=classes, lengths=lengths)
 
     def predict_proba(self, X, lengths=None):
         """Class probabilities, columns in ``classes_`` order.
 
-        ``X`` may be a list of sequences of any lengths, or a padded array with
-        ``lengths`` (see ``fit``).
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, time, features) or (n_samples, time)
+            Or a list of sequences of any lengths, ``(time_b, features)`` or
+            ``(time_b,)``.
+        lengths : array-like of int of shape (n_samples,), optional
+            With a padded ``X``: the length of each sequence.
 
         Returns
         -------
-        ndarray of shape (n_samples, n_classes)
-            Or ``(n_samples, time, n_classes)`` with ``return_sequences``.
+        ndarray of shape (n_samples, n_classes), or list of ndarray
+            ``(n_samples, time, n_classes)`` with ``return_sequences``; with
+            ``return_sequences`` and a list ``X`` (or ``lengths``), a list of
+            one ``(time_b, n_classes)`` array per sequence.
         """
-        p = self._network_output(X, lengths)
-        if p.shape[-1] == 1:
-            return np.concatenate([1 - p, p], axis=-1)
-        return p / p.sum(axis=-1, keepdims=True)  # exact sums after the float64 cast
+        output, steps = self._network_output(X, lengths)
+        if steps is None:
+            return self._probabilities(output)
+        return [self._probabilities(rows) for rows in split_steps(output, steps)]
+
+    @staticmethod
+    def _probabilities(output):
+        """The network's output ``(..., n_outputs_)`` as probabilities ``(..., n_classes)``;
+        the padded steps (zeros) are cut off before."""
+        if output.shape[-1] == 1:
+            return np.concatenate([1 - output, output], axis=-1)
+        return output / output.sum(axis=-1, keepdims=True)  # exact sums after the float64 cast
 
     def predict(self, X, lengths=None):
         """The most probable label of each sequence (or step), from ``classes_``.
 
-        ``X`` and ``lengths`` as for :meth:`predict_proba`.
+        Parameters
+        ----------
+        X, lengths : see :meth:`predict_proba`
 
         Returns
         -------
-        ndarray of shape (n_samples,) or (n_samples, time)
+        ndarray of shape (n_samples,) or (n_samples, time), or list of ndarray
+            With ``return_sequences`` and a list ``X`` (or ``lengths``), a list
+            of one ``(time_b,)`` array of labels per sequence.
         """
         proba = self.predict_proba(X, lengths)
+        if isinstance(proba, list):
+            return [self.classes_[np.argmax(p, axis=-1)] for p in proba]
         return self.classes_[np.argmax(proba, axis=-1)]
 
-    def score(self, X, y, sample_weight=None):
+    def score(self, X, y, sample_weight=None, lengths=None):
         """Accuracy: the share of correct labels (of correct steps, per sequence).
+
+        For per-step labels of sequences given as a list (or with
+        ``lengths``), the share of correct steps over the real steps of all
+        sequences; padded steps are not scored.
+
+        Parameters
+        ----------
+        X, lengths : see :meth:`predict_proba`
+        y : array-like, or list of array-like
+            As in :meth:`fit`.
+        sample_weight : array-like of shape (n_samples,), optional
+            One weight per sequence (given to each of its steps).
 
         Returns
         -------
         float
         """
-        y_pred = self.predict(X)
+        output, steps = self._network_output(X, lengths)
+        if steps is not None:
+            truth = np.concatenate(self._step_labels(y, output.shape[1], steps))
+            index = [np.argmax(self._probabilities(rows), axis=-1)
+                     for rows in split_steps(output, steps)]
+            with naming("y"):
+                return float(accuracy_score(truth, self.classes_[np.concatenate(index)],
+                                            sample_weight=step_weights(sample_weight, steps)))
+        y_pred = self.classes_[np.argmax(self._probabilities(output), axis=-1)]
         with naming("y"):
             y = self._labels(y, y_pred.shape[1] if y_pred.ndim == 2 else None)
             check_consistent_length(y_pred, y)
