@@ -39,6 +39,7 @@ from experiments.common import (
 )
 from rnn_nodes import RNN
 from rnn_nodes.plotting import plot_history, plot_series
+from rnn_nodes.training import restore, snapshot
 from schedulers import Adam
 
 N_POINTS = 300
@@ -48,6 +49,7 @@ WINDOW = 60
 BURN_IN = 10
 CANDIDATES = 6
 SEED_MSE = 0.0025
+MIN_SLOWDOWN = 2.0**-20
 
 
 def damped_oscillator(n_points=N_POINTS, dt=0.1, m=1.0, c=0.1, k=1.0, x0=1.0, v0=0.0):
@@ -93,16 +95,38 @@ def new_network(seed):
 
 
 def train_epochs(net, X, t, epochs, schedule, history):
-    """Train ``net`` for ``epochs`` more epochs, appending to ``history``.
+    """Train ``net`` for up to ``epochs`` more epochs, appending to ``history``.
 
     ``schedule(epoch)`` gives the learning rate of an epoch, counted over the
-    whole training (``len(history["loss"])`` epochs are already done).
+    whole training (``len(history["loss"])`` epochs are already done). An
+    epoch that would raise the cost on the whole training set is undone (the
+    weights and Adam's moments put back) and tried again at half the learning
+    rate, and every later epoch keeps that factor (Battiti's "bold driver"
+    rule without its growth, which in pilot runs gave 50x worse
+    extrapolations): the loss curve, the cost after every epoch, can only go
+    down. ``history["slowdown"]`` holds the factor and
+    ``history["rejected"]`` counts the undone epochs; training stops early
+    when the factor falls below ``MIN_SLOWDOWN`` (no step lowers the cost).
     """
+    history.setdefault("slowdown", 1.0)
+    history.setdefault("rejected", 0)
+    loss = history["loss"][-1] if history["loss"] else net.cost_value(X, t)
     for _ in range(epochs):
-        net.scheduler.set_params(eta=schedule(len(history["loss"])))
-        step = net.train(X, t, epochs=1, batch_size=16, shuffle=False)
-        history["loss"] += step["loss"]
-        history["time"] += step["time"]
+        while history["slowdown"] >= MIN_SLOWDOWN:
+            saved = snapshot(net)
+            net.scheduler.set_params(eta=schedule(len(history["loss"])) * history["slowdown"])
+            seconds = net.train(X, t, epochs=1, batch_size=16, shuffle=False)["time"]
+            new_loss = net.cost_value(X, t)
+            if new_loss <= loss:
+                break
+            restore(net, saved)
+            history["slowdown"] /= 2
+            history["rejected"] += 1
+        else:
+            return history
+        loss = new_loss
+        history["loss"].append(float(loss))
+        history["time"] += seconds
     return history
 
 
@@ -165,8 +189,10 @@ def run_seed(x, seed, candidates, screen_epochs, epochs, eta_start, eta_end=1e-5
     seconds = time.perf_counter() - started
     rises, largest = loss_rises(history["loss"])
     return {**evaluate(net, x), "history": history, "candidate_chosen": best,
-            "screening_losses": [h["loss"][screen_epochs - 1] for _, h in screened],
+            "screening_losses": [h["loss"][-1] for _, h in screened],
             "loss_rises": rises, "largest_relative_rise": largest,
+            "epochs_trained": len(history["loss"]), "rejected_epochs": history["rejected"],
+            "final_slowdown": history["slowdown"],
             "train_seconds": seconds,
             "seconds_per_epoch": seconds / (candidates * screen_epochs + epochs - screen_epochs)}
 
@@ -187,7 +213,7 @@ def run(out="results/ode", quick=False, seed=0):
     }
     keys = ("next_step_mse_held_out", "next_step_mse_after_burn_in", "extrapolation_mse",
             "extrapolation_max_error", "closed_loop_radius", "loss_rises",
-            "largest_relative_rise")
+            "largest_relative_rise", "rejected_epochs", "epochs_trained")
     summary = {key: mean_std([r[key] for r in runs.values()]) for key in keys}
     metrics = {
         "experiment": "ode", "seeds": seeds, "quick": quick,
