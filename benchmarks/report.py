@@ -11,9 +11,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import NullFormatter
 from threadpoolctl import threadpool_info
 
-ORDER = ("rnn_nodes", "rnn_nodes_blas_default", "reference_jax", "torch_1thread", "prototype")
-COLORS = {"rnn_nodes": "C0", "rnn_nodes_blas_default": "C9", "reference_jax": "C2",
-          "torch_1thread": "C1", "prototype": "C3"}
+ORDER = ("rnn_nodes", "rnn_nodes_blas_default", "numpy_floor", "reference_jax", "torch_1thread",
+         "prototype")
+COLORS = {"rnn_nodes": "C0", "rnn_nodes_blas_default": "C9", "numpy_floor": "C7",
+          "reference_jax": "C2", "torch_1thread": "C1", "prototype": "C3"}
 
 
 def _cpu_model():
@@ -161,11 +162,12 @@ def _ms(seconds, digits=3):
 
 def markdown_table(results):
     """One row per config: median ms per step of each implementation, and rnn_nodes' ratios."""
-    names = ("rnn_nodes", "rnn_nodes_blas_default", "reference_jax", "prototype",
+    names = ("rnn_nodes", "rnn_nodes_blas_default", "numpy_floor", "reference_jax", "prototype",
              "torch_1thread")
-    lines = ["| config | rnn_nodes | rnn_nodes, BLAS default threads | JAX reference | "
-             "prototype | PyTorch 1 thread | rnn_nodes ÷ reference | prototype ÷ rnn_nodes |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    lines = ["| config | rnn_nodes | rnn_nodes, BLAS default threads | numpy floor | "
+             "JAX reference | prototype | PyTorch 1 thread | rnn_nodes ÷ reference | "
+             "prototype ÷ rnn_nodes | rnn_nodes ÷ numpy floor |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for name, result in results.get("configs", {}).items():
         impls = result["implementations"]
         cells = []
@@ -182,7 +184,9 @@ def markdown_table(results):
                  if targets else "n/a")
         speedup = (f"{targets['prototype_over_rnn_nodes']:.0f}x (target ≥ 20x)"
                    if targets else "n/a")
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratio} | {speedup} |")
+        floor = (f"{targets['rnn_nodes_over_numpy_floor']:.2f}"
+                 if "rnn_nodes_over_numpy_floor" in targets else "n/a")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {ratio} | {speedup} | {floor} |")
     return "\n".join(lines)
 
 

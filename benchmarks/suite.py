@@ -9,6 +9,7 @@ from benchmarks.agreement import compare
 from benchmarks.compilation import count_train_compilations
 from benchmarks.configs import make_batch, make_weights
 from benchmarks.memory import report as memory_report
+from benchmarks.numpy_floor import NumpyFloor
 from benchmarks.prototype import PrototypeNetwork
 from benchmarks.timing import time_interleaved, time_steps
 from rnn_nodes.threads import limit_blas_threads
@@ -26,6 +27,8 @@ DESCRIPTIONS = {
     "prototype": "per-node numpy loop, derivative rebuilt as un-jitted "
                  "vmap(vmap(grad(f))) at every node; one BLAS thread",
     "torch_1thread": "PyTorch nn.RNN / nn.LSTM + nn.Linear, torch.set_num_threads(1)",
+    "numpy_floor": "bare numpy loop over time, no objects, no checks, derivatives from the "
+                   "cached outputs; one BLAS thread: the floor under any numpy node design",
 }
 
 
@@ -62,6 +65,7 @@ def _check_gradients(config, weights, X, t, reference):
         checks["rnn_nodes"] = compare(*project.gradients(net, X, t), *reference)
     checks["prototype"] = compare(*PrototypeNetwork(config, weights).gradients(X, t),
                                   *reference)
+    checks["numpy_floor"] = compare(*NumpyFloor(config, weights).gradients(X, t), *reference)
     if torch_rnn.available():
         checks["torch_1thread"] = compare(
             *torch_rnn.TorchStep(config, weights, X, t).gradients(), *reference)
@@ -86,6 +90,13 @@ def _steps(config, weights, X, t, repeats):
             return prototype.train_step(X, t)
 
     steps["prototype"] = (prototype_step, repeats.prototype_warmup, repeats.prototype_repeats)
+    floor = NumpyFloor(config, weights)
+
+    def floor_step():
+        with limit_blas_threads(1):
+            return floor.train_step(X, t)
+
+    steps["numpy_floor"] = (floor_step, repeats.warmup, repeats.repeats)
     if torch_rnn.available():
         steps["torch_1thread"] = (torch_rnn.TorchStep(config, weights, X, t),
                                   repeats.warmup, repeats.repeats)
@@ -121,6 +132,7 @@ def _targets(config_name, implementations):
     out = {"ratio_to_reference": ran["rnn_nodes"]["ratio_to_reference"],
            "prototype_over_rnn_nodes": ran["prototype"]["timing"]["median"] / ours}
     out["prototype_speedup_met"] = out["prototype_over_rnn_nodes"] >= PROTOTYPE_SPEEDUP
+    out["rnn_nodes_over_numpy_floor"] = ours / ran["numpy_floor"]["timing"]["median"]
     if config_name in TARGETS:
         out["max_ratio"] = TARGETS[config_name]
         out["ratio_met"] = out["ratio_to_reference"] <= TARGETS[config_name]
