@@ -22,6 +22,9 @@ Choices, each for a reason seen in pilot runs:
   fixed order, and the cost skips each window's first ``BURN_IN`` steps
   (the state starts at zero and does not know the velocity yet); the
   learning rate decays geometrically every epoch; float64;
+- an epoch that would raise the cost on the training windows is undone and
+  retried at half the learning rate (see :func:`train_epochs`): Adam's
+  mini-batch steps otherwise let the curve rise now and then;
 - three units have poor local minima (a fit without oscillation, MSE about
   2e-4, or a wrong frequency). Each seed draws ``CANDIDATES``
   initialisations, trains each for a short screening, and finishes training
