@@ -4,7 +4,7 @@ from experiments import (
     mackey_glass, mnist_rows, ode, parity, schedulers_study, sine, sweep, vanishing, weather,
 )
 from experiments import stream, varlen
-from experiments import adding, digits, mnist1d_study
+from experiments import adding, digits, mnist1d_study, ucr
 
 EXPERIMENTS = {
     "sine": sine,
@@ -21,4 +21,5 @@ EXPERIMENTS = {
     "digits": digits,
     "mnist1d": mnist1d_study,
     "adding": adding,
+    "ucr": ucr,
 }
