@@ -29,8 +29,11 @@ def test_quick_run_writes_every_model(tmp_path):
     written = json.loads((tmp_path / "metrics.json").read_text())
     assert written["run"] is True
     assert set(written["models"]) == {"gru", "lstm", "rnn", "gru_shuffled"}
-    for model in written["models"].values():
-        assert 0 <= model["test_accuracy"]["mean"] <= 1
+    # 800 samples, 3 epochs: above chance (0.10; its standard deviation on 200 test samples is
+    # 0.021), measured 0.22-0.27 for every model
+    for name, model in written["models"].items():
+        assert 0.15 < model["test_accuracy"]["mean"] <= 1, name
+    assert written["batch_size"] == mnist1d_study.BATCH_SIZE
     assert (tmp_path / "accuracy.png").read_bytes()[:4] == b"\x89PNG"
 
 
