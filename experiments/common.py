@@ -65,7 +65,9 @@ def format_mean_std(summary, digits=3):
     """``"mean ± std"`` of a :func:`mean_std` summary, ``digits`` significant digits."""
     if len(summary["values"]) == 1:
         return f"{summary['mean']:.{digits}g}"
-    return f"{summary['mean']:.{digits}g} ± {summary['std']:.2g}"
+    # equal values can leave a rounding residue of ~1e-16 in the standard deviation
+    std = 0.0 if summary["std"] <= 1e-12 * abs(summary["mean"]) else summary["std"]
+    return f"{summary['mean']:.{digits}g} ± {std:.2g}"
 
 
 def train_in_stages(net, X, t, stages, **train_kwargs):
