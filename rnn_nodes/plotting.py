@@ -205,7 +205,7 @@ def plot_grid_search(cv_results, param_x, param_y, ax=None, score="mean_test_sco
             raise ValueError(
                 f"Parameter {name!r} is not in every parameter set of the search; "
                 f"its parameters are {sorted(set().union(*params))}")
-    xs, ys = _levels(p[param_x] for p in params), _levels(p[param_y] for p in params)
+    xs, ys = grid_levels(p[param_x] for p in params), grid_levels(p[param_y] for p in params)
     grid = np.full((len(ys), len(xs)), np.nan)
     for p, value in zip(params, values):
         cell = (ys.index(p[param_y]), xs.index(p[param_x]))
@@ -234,7 +234,7 @@ def _is_number(value):
     return isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
 
 
-def _levels(values):
+def grid_levels(values):
     """The distinct values in a grid's order: sorted if numbers, else as they come."""
     levels = []
     for value in values:

@@ -4,7 +4,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from rnn_nodes.plotting import _levels, plot_grid_search
+from rnn_nodes.plotting import grid_levels, plot_grid_search
 from rnn_nodes.sweep._results import cell_params
 
 
@@ -92,7 +92,7 @@ def _groups(params, by):
 
 def _mark(ax, params, values, param_x, param_y):
     """Frame the best cell; write "failed" in the cells without a number."""
-    xs, ys = _levels(p[param_x] for p in params), _levels(p[param_y] for p in params)
+    xs, ys = grid_levels(p[param_x] for p in params), grid_levels(p[param_y] for p in params)
 
     def position(p):
         return xs.index(p[param_x]), ys.index(p[param_y])
