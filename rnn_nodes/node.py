@@ -112,28 +112,40 @@ def input_projection(H, params):
     return H @ params["W_layer"] + params["b_layer"]
 
 
-def add_parameter_gradients(grads, delta, h_layer, h_time=None):
+def add_parameter_gradients(grads, delta, h_layer, h_time=None, delta_time=None):
     """Equations (2)-(4), summed over every step and sample given.
 
     Parameters
     ----------
     grads : dict of str to ndarray
         The layer's gradient buffers, added into.
-    delta : ndarray of shape (..., rows, n)
-        dC/dz of the steps; leading axes (truncation budgets) are summed.
-    h_layer : ndarray of shape (rows, n_in)
+    delta : ndarray of shape (..., *rows, m)
+        dC/dz of the steps, ``rows`` the leading shape of ``h_layer`` (e.g.
+        ``(batch, time)``); axes before them (truncation budgets) are summed.
+    h_layer : ndarray of shape (*rows, n_in)
         The layer's inputs at those steps.
-    h_time : ndarray of shape (rows, n), optional
+    h_time : ndarray of shape (*rows, n), optional
         The layer's own outputs one step earlier (recurrent layers).
+    delta_time : ndarray of the shape of ``delta``, optional
+        dC/d(h_time @ W_time + b_time) where it differs from ``delta`` (the
+        GRU's candidate, whose reset gate multiplies the recurrent term).
     """
-    budgets = delta.reshape((-1,) + delta.shape[-2:])
-    delta = budgets[0] if len(budgets) == 1 else budgets.sum(axis=0)  # every budget counts
-    delta_summed = delta.sum(axis=0)
-    grads["b_layer"] += delta_summed  # (2)
-    grads["W_layer"] += h_layer.T @ delta  # (3)
-    if h_time is not None:
-        grads["b_time"] += delta_summed  # (2)
-        grads["W_time"] += h_time.T @ delta  # (4)
+    h_layer = h_layer.reshape(-1, h_layer.shape[-1])
+    summed = _summed_over_budgets(delta, len(h_layer))
+    grads["b_layer"] += summed.sum(axis=0)  # (2)
+    grads["W_layer"] += h_layer.T @ summed  # (3)
+    if h_time is None:
+        return
+    if delta_time is not None:
+        summed = _summed_over_budgets(delta_time, len(h_layer))
+    grads["b_time"] += summed.sum(axis=0)  # (2)
+    grads["W_time"] += h_time.reshape(len(h_layer), -1).T @ summed  # (4)
+
+
+def _summed_over_budgets(delta, n_rows):
+    """``delta`` as ``(n_rows, m)``, every budget (leading slice) added: each one counts."""
+    budgets = delta.reshape(-1, n_rows, delta.shape[-1])
+    return budgets[0] if len(budgets) == 1 else budgets.sum(axis=0)
 
 
 def input_gradient(delta, params):

@@ -51,8 +51,6 @@ class DenseMap(Layer):
         """
         if delta is None:
             delta, _ = self.node.backward(dC_dY)  # (1)
-        rows = self.H.reshape(-1, self.n_in)
         self.zero_grads()
-        add_parameter_gradients(
-            self.grads, delta.reshape(delta.shape[:-self.H.ndim] + (len(rows), -1)), rows)
+        add_parameter_gradients(self.grads, delta, self.H)
         return input_gradient(delta, self.params)  # (5)

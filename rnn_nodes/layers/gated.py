@@ -54,34 +54,3 @@ class GatedLayer(RecurrentLayer):
         super().__init__(n_features, bptt_limit)
         self.activation = elementwise_activation(activation, "activation")
         self.gate_activation = elementwise_activation(gate_activation, "gate_activation")
-
-
-def add_parameter_gradients(grads, delta_layer, H, delta_time, H_prev):
-    """Equations (2)-(4) of the notes for every step and sample at once.
-
-    Parameters
-    ----------
-    grads : dict of str to ndarray
-        The layer's gradient buffers, added into.
-    delta_layer : ndarray of shape (budgets, batch, time, G n)
-        dC/d(x_t @ W_layer + b_layer); every budget counts.
-    H : ndarray of shape (batch, time, n_in)
-        The layer's inputs.
-    delta_time : ndarray of shape (budgets, batch, time, G n)
-        dC/d(h_{t-1} @ W_time + b_time); may be ``delta_layer`` itself.
-    H_prev : ndarray of shape (batch, time, n)
-        The layer's states one step earlier.
-    """
-    summed = _over_budgets(delta_layer)
-    grads["b_layer"] += summed.sum(axis=0)  # (2)
-    grads["W_layer"] += H.reshape(len(summed), -1).T @ summed  # (3)
-    if delta_time is not delta_layer:
-        summed = _over_budgets(delta_time)
-    grads["b_time"] += summed.sum(axis=0)  # (2)
-    grads["W_time"] += H_prev.reshape(len(summed), -1).T @ summed  # (4)
-
-
-def _over_budgets(delta):
-    """(budgets, batch, time, m) summed over the budgets, as (batch * time, m) rows."""
-    summed = delta[0] if len(delta) == 1 else delta.sum(axis=0)  # no copy without truncation
-    return summed.reshape(-1, delta.shape[-1])

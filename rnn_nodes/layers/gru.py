@@ -3,10 +3,10 @@
 import numpy as np
 
 from rnn_nodes.gru_node import GRUNode
-from rnn_nodes.layers.gated import GatedLayer, add_parameter_gradients
+from rnn_nodes.layers.gated import GatedLayer
 from rnn_nodes.layers.padding import through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
-from rnn_nodes.node import input_gradient
+from rnn_nodes.node import add_parameter_gradients, input_gradient
 
 
 class GRULayer(GatedLayer):
@@ -84,8 +84,8 @@ class GRULayer(GatedLayer):
         self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
         # the equations that need no recurrence, for all steps at once
         self.zero_grads()
-        add_parameter_gradients(self.grads, delta_layer, self.H, delta_time,
-                                self.previous_states())
+        add_parameter_gradients(self.grads, delta_layer, self.H, self.previous_states(),
+                                delta_time=delta_time)
         dC_dH_layer = input_gradient(delta_layer, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 

@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from rnn_nodes.layers.gated import GatedLayer, add_parameter_gradients
+from rnn_nodes.layers.gated import GatedLayer
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.lstm_node import LSTMNode
-from rnn_nodes.node import input_gradient
+from rnn_nodes.node import add_parameter_gradients, input_gradient
 from rnn_nodes.validation import check_finite_float
 
 
@@ -143,7 +143,7 @@ class LSTMLayer(GatedLayer):
         self.dh0, self.dc0 = dC_dh_prev.sum(axis=0), dC_dc_prev.sum(axis=0)
         # the equations that need no recurrence, for all steps at once
         self.zero_grads()
-        add_parameter_gradients(self.grads, delta, self.H, delta, self.previous_states())
+        add_parameter_gradients(self.grads, delta, self.H, self.previous_states())
         dC_dH_layer = input_gradient(delta, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 

@@ -94,12 +94,8 @@ class RNNLayer(RecurrentLayer):
             delta[:, :, t] = delta_t
         self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
         # the equations that need no recurrence, for all steps at once
-        H_prev = self.previous_states()
         self.zero_grads()
-        add_parameter_gradients(
-            self.grads, delta.reshape(budgets, batch * time, n),
-            self.H.reshape(batch * time, -1), H_prev.reshape(batch * time, n),
-        )
+        add_parameter_gradients(self.grads, delta, self.H, self.previous_states())
         dC_dH_layer = input_gradient(delta, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
