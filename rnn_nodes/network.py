@@ -17,24 +17,21 @@ from rnn_nodes.layers import (
     OutputLayer,
     RNNLayer,
 )
+from rnn_nodes.network_checks import NetworkChecks
 from rnn_nodes.sequences import (
     States,
     as_padded,
-    is_ragged,
-    pad_sequences,
     stack_states,
     step_mask,
 )
 from rnn_nodes.threads import with_blas_threads
 from rnn_nodes.training import Layout, check_callbacks, train_epochs
 from rnn_nodes.validation import (
-    as_float_array,
     check_bool,
     check_dtype,
     check_non_negative_float,
     check_optional_positive_int,
     check_positive_int,
-    check_same_length,
     check_sequences,
 )
 from schedulers import Adam, get_scheduler
@@ -64,7 +61,7 @@ class Gradients:
     c0: list = field(default_factory=list)
 
 
-class RNN:
+class RNN(NetworkChecks):
     """A recurrent neural network built layer by layer, trained with exact BPTT.
 
     Parameters
@@ -713,70 +710,3 @@ class RNN:
 
     def __setstate__(self, state):
         self.__dict__.update(io.network_from_state(state, type(self)).__dict__)
-
-    # checks ---------------------------------------------------------------------
-
-    def _check_initial_states(self, h0, batch, name="h0"):
-        """``h0`` (one per recurrent layer) or ``c0`` (one per LSTM layer) as a list of arrays.
-
-        ``dh_n`` and ``dc_n``, the final states' gradients, are laid out alike.
-        """
-        hidden = name in ("h0", "dh_n")
-        layers = self.recurrent_layers if hidden else self.cell_layers
-        if h0 is None:
-            return [None] * len(layers)
-        if isinstance(h0, np.ndarray) and h0.ndim >= 3 or not isinstance(h0, (list, tuple)):
-            h0 = as_float_array(h0, name, (3, 4), self.dtype)
-            h0 = list(h0)
-        if len(h0) != len(layers):
-            kind = "recurrent layer" if hidden else "LSTM layer"
-            what = "initial state" if name in ("h0", "c0") else "final state's gradient"
-            raise ValueError(
-                f"Argument `{name}` must hold one {what} per {kind} "
-                f"({len(layers)}), got {len(h0)}"
-            )
-        states = []
-        for k, (state, layer) in enumerate(zip(h0, layers)):
-            shape = layer.state_shape(batch)
-            state = as_float_array(state, f"{name}[{k}]", len(shape), self.dtype)
-            if state.shape != shape:
-                layout = "(batch, hidden)" if len(shape) == 2 else "(2, batch, hidden)"
-                raise ValueError(
-                    f"Argument `{name}[{k}]` must have shape {layout} = {shape}, "
-                    f"got {state.shape}"
-                )
-            states.append(state)
-        return states
-
-    def _check_targets(self, t, batch_time, batch=None, name="t", lengths=None):
-        batch = batch_time[0] if batch is None else batch
-        if self.sequence_output and is_ragged(t):  # one (time_b, n_out) array per sequence
-            t, t_lengths = pad_sequences(t, name, self.n_outputs, self.dtype, batch_time[1])
-            x_lengths = np.full(batch, batch_time[1]) if lengths is None else lengths
-            if len(t_lengths) == batch and np.any(t_lengths != x_lengths):
-                b = int(np.flatnonzero(t_lengths != x_lengths)[0])
-                raise ValueError(
-                    f"Argument `{name}[{b}]` has {t_lengths[b]} steps, but its input "
-                    f"sequence has {x_lengths[b]}: give one target per input step")
-        if self.sequence_output:
-            expected = (batch, batch_time[1], self.n_outputs)
-            layout = "(batch, time, n_out)"
-        else:
-            expected = (batch, self.n_outputs)
-            layout = "(batch, n_out)"
-        t = as_float_array(t, name, len(expected), self.dtype)
-        if t.shape != expected:
-            raise ValueError(
-                f"Argument `{name}` must have shape {layout} = {expected} for this "
-                f"network's {type(self.layers[-1]).__name__}, got {t.shape}"
-            )
-        return t
-
-    def _check_data(self, X, t, X_name, t_name, lengths=None, lengths_name="lengths"):
-        """``(X, t, lengths)`` checked; lengths None when no sequence is padded."""
-        X, lengths = as_padded(X, lengths, X_name, self.n_features_in, self.dtype, lengths_name)
-        X = check_sequences(X, X_name, self.n_features_in, self.dtype)
-        if isinstance(t, (list, tuple)) or np.ndim(t) >= 1:  # np.ndim fails on ragged lists
-            check_same_length(X, t, X_name, t_name)
-        t = self._check_targets(t, X.shape[:2], name=t_name, lengths=lengths)
-        return X, t, lengths
