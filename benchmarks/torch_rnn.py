@@ -68,7 +68,7 @@ class TorchStep:
         cost = self._cost()
         cost.backward()
         self.optimizer.step()
-        return float(cost)
+        return float(cost.detach())
 
     def gradients(self):
         """Cost and gradients at the current weights, keyed like the shared weights."""
