@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from experiments import adding
+from rnn_nodes import RNN
 
 
 def test_two_markers_one_per_half_and_the_target_is_their_sum():
@@ -34,3 +35,13 @@ def test_quick_run_reports_every_cell(tmp_path):
     for result in written["results"].values():
         assert np.isfinite(result["test_mse"]["mean"]) and result["test_mse"]["mean"] < 1
     assert (tmp_path / "mse.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_chrono_lstm_biases():
+    net = RNN(cost="mse").add_InputLayer(2)
+    adding.add_chrono_lstm(net, 6, 100, np.random.default_rng(0))
+    b, n = net.layers[-1].params["b_layer"], 6
+    b_forget = b[n:2 * n]
+    assert np.all((0 <= b_forget) & (b_forget <= np.log(99))) and np.ptp(b_forget) > 0
+    np.testing.assert_array_equal(b[:n], -b_forget)  # input gates start nearly closed
+    np.testing.assert_array_equal(b[2 * n:], 0)
