@@ -155,3 +155,21 @@ def test_adam_counts_steps_per_parameter():
     assert change_a == pytest.approx([expected_a], rel=1e-10)
     assert change_b == pytest.approx([expected_b], rel=1e-10)
     assert abs(expected_a - expected_b) > 1e-3
+
+
+# the hand-worked tests above, by registered name: a new scheduler needs its own here
+HAND_WORKED = {
+    "constant": [test_constant_two_steps],
+    "momentum": [test_momentum_two_steps_from_preset_state],
+    "adagrad": [test_adagrad_two_steps_from_preset_state],
+    "adagrad_momentum": [test_adagrad_momentum_two_steps_from_preset_state],
+    "rmsprop": [test_rmsprop_two_steps_from_preset_state],
+    "adam": [test_adam_first_step_from_init_is_eta_times_sign,
+             test_adam_two_steps_from_preset_state],
+}
+
+
+def test_every_registered_scheduler_has_hand_worked_steps():
+    from schedulers import SCHEDULERS
+
+    assert set(HAND_WORKED) == set(SCHEDULERS)
