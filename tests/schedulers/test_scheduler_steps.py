@@ -22,6 +22,7 @@ from schedulers import (
     MomentumState,
     RMSprop,
     RMSpropState,
+    SCHEDULERS,
 )
 
 EPS = 1e-8
@@ -170,6 +171,4 @@ HAND_WORKED = {
 
 
 def test_every_registered_scheduler_has_hand_worked_steps():
-    from schedulers import SCHEDULERS
-
     assert set(HAND_WORKED) == set(SCHEDULERS)
