@@ -15,30 +15,18 @@ The gradients are checked against the reference in the same run.
 
 import numpy as np
 
-from benchmarks.configs import ETA
-from schedulers import Adam
+from benchmarks.numpy_network import NumpyNetwork
 
 
 def _sigmoid(z):
     return 0.5 * np.tanh(0.5 * z) + 0.5
 
 
-class NumpyFloor:
+class NumpyFloor(NumpyNetwork):
     """The benchmarked network as a bare numpy loop, with Adam once per batch.
 
-    Parameters
-    ----------
-    config : Config
-    weights : dict of dict of ndarray
-        Copied.
+    See :class:`~benchmarks.numpy_network.NumpyNetwork` for the parameters.
     """
-
-    def __init__(self, config, weights):
-        self.config = config
-        self.params = {k: {n: w.copy() for n, w in v.items()} for k, v in weights.items()}
-        self.scheduler = Adam(eta=ETA)
-        self.states = {(k, n): self.scheduler.init(w)
-                       for k, v in self.params.items() for n, w in v.items()}
 
     def gradients(self, X, t):
         """Cost and gradients (dict of dict, like the weights) of one batch of ``X`` (batch, time, n_in)."""
@@ -74,14 +62,6 @@ class NumpyFloor:
         g_head = {"W_layer": H_head.reshape(len(head_rows), -1).T @ head_rows,
                   "b_layer": head_rows.sum(axis=0)}
         return float(cost), {"recurrent": g_recurrent, "head": g_head}
-
-    def train_step(self, X, t):
-        """Forward, backward, one Adam step per parameter; returns the cost."""
-        cost, g = self.gradients(X, t)
-        for (k, n), state in self.states.items():
-            change, self.states[k, n] = self.scheduler.update_change(g[k][n], state)
-            self.params[k][n] -= change
-        return cost
 
 
 def _elman_forward(Z, W_time):

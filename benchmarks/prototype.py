@@ -16,8 +16,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from benchmarks.configs import ETA
-from schedulers import Adam
+from benchmarks.numpy_network import NumpyNetwork
 
 
 def derivative(f, z):
@@ -108,22 +107,11 @@ class OutputNode:
         return delta @ p["W_layer"].T
 
 
-class PrototypeNetwork:
+class PrototypeNetwork(NumpyNetwork):
     """The benchmarked network, node by node, with Adam once per batch.
 
-    Parameters
-    ----------
-    config : Config
-    weights : dict of dict of ndarray
-        Copied.
+    See :class:`~benchmarks.numpy_network.NumpyNetwork` for the parameters.
     """
-
-    def __init__(self, config, weights):
-        self.config = config
-        self.params = {k: {n: w.copy() for n, w in v.items()} for k, v in weights.items()}
-        self.scheduler = Adam(eta=ETA)
-        self.states = {(k, n): self.scheduler.init(w)
-                       for k, v in self.params.items() for n, w in v.items()}
 
     def forward(self, X):
         """Output for X of shape (batch, time, n_in)."""
@@ -176,11 +164,3 @@ class PrototypeNetwork:
             else:
                 _, dh_next = self.nodes[s].backward(p, g["recurrent"], dC_dh[s] + dh_next)
         return float(cost), g
-
-    def train_step(self, X, t):
-        """Forward, backward, one Adam step per parameter; returns the cost."""
-        cost, g = self.gradients(X, t)
-        for (k, n), state in self.states.items():
-            change, self.states[k, n] = self.scheduler.update_change(g[k][n], state)
-            self.params[k][n] -= change
-        return cost

@@ -75,32 +75,32 @@ def _check_gradients(config, weights, X, t, reference):
 def _steps(config, weights, X, t, repeats):
     """Name -> (step, warmup, repeats) of everything timed together on ``config``.
 
-    The prototype runs with one BLAS thread, as rnn_nodes does by default, so
-    that its ratio measures its design rather than thread contention.
+    The prototype and the numpy floor run with one BLAS thread, as rnn_nodes
+    does by default, so that their ratios measure their designs rather than
+    thread contention.
     """
     steps = {REFERENCE: (reference_jax.ReferenceStep(config, weights, X, t),
                          repeats.warmup, repeats.repeats)}
     if project.unavailable_reason(config) is None:
         net = project.build_network(config, weights)
         steps["rnn_nodes"] = (lambda: net.train_step(X, t), repeats.warmup, repeats.repeats)
-    prototype = PrototypeNetwork(config, weights)
-
-    def prototype_step():
-        with limit_blas_threads(1):
-            return prototype.train_step(X, t)
-
-    steps["prototype"] = (prototype_step, repeats.prototype_warmup, repeats.prototype_repeats)
-    floor = NumpyFloor(config, weights)
-
-    def floor_step():
-        with limit_blas_threads(1):
-            return floor.train_step(X, t)
-
-    steps["numpy_floor"] = (floor_step, repeats.warmup, repeats.repeats)
+    steps["prototype"] = (_one_blas_thread(PrototypeNetwork(config, weights), X, t),
+                          repeats.prototype_warmup, repeats.prototype_repeats)
+    steps["numpy_floor"] = (_one_blas_thread(NumpyFloor(config, weights), X, t),
+                            repeats.warmup, repeats.repeats)
     if torch_rnn.available():
         steps["torch_1thread"] = (torch_rnn.TorchStep(config, weights, X, t),
                                   repeats.warmup, repeats.repeats)
     return steps
+
+
+def _one_blas_thread(network, X, t):
+    """A training step of a numpy ``network`` run with one BLAS thread, as rnn_nodes runs."""
+    def step():
+        with limit_blas_threads(1):
+            return network.train_step(X, t)
+
+    return step
 
 
 def _time_blas_default(config, weights, X, t, repeats):
