@@ -34,6 +34,14 @@ def write_metrics(folder, metrics):
     return path
 
 
+def skipped(folder, experiment, reason):
+    """Say why ``experiment`` did not run and write that as its ``metrics.json``; the metrics."""
+    print(f"{experiment}: {reason}")
+    metrics = {"experiment": experiment, "run": False, "reason": reason}
+    write_metrics(folder, metrics)
+    return metrics
+
+
 def print_table(rows):
     """Print ``[(name, value), ...]`` as two aligned columns."""
     width = max(len(name) for name, _ in rows)

@@ -27,8 +27,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from experiments.common import (
-    format_mean_std, mean_std, output_folder, print_table, run_seeds, train_in_stages,
-    write_metrics,
+    format_mean_std, mean_std, output_folder, print_table, run_seeds, skipped,
+    train_in_stages, write_metrics,
 )
 from rnn_nodes import RNN
 from schedulers import Adam
@@ -123,10 +123,7 @@ def run(out="results/mnist1d", quick=False, seed=0, n_seeds=3):
     folder = output_folder(out)
     data = generate()
     if data is None:
-        print(f"mnist1d: {MISSING}")
-        metrics = {"experiment": "mnist1d", "run": False, "reason": MISSING}
-        write_metrics(folder, metrics)
-        return metrics
+        return skipped(folder, "mnist1d", MISSING)
     seeds = run_seeds(seed, quick, n_seeds)
     runs = {s: run_seed(data, s, quick) for s in seeds}
     names = list(runs[seeds[0]])

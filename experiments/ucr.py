@@ -59,8 +59,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from experiments.common import (
-    format_mean_std, mean_std, output_folder, print_table, run_seeds, train_in_stages,
-    write_metrics,
+    format_mean_std, mean_std, output_folder, print_table, run_seeds, skipped,
+    train_in_stages, write_metrics,
 )
 from rnn_nodes import RNN
 from rnn_nodes.datasets.ts import load_ts
@@ -224,10 +224,7 @@ def run(out="results/ucr", quick=False, seed=0, n_seeds=3, datasets=DATASETS):
     folder = output_folder(out)
     source = data_folder()
     if source is None:
-        print(f"ucr: {MISSING}")
-        metrics = {"experiment": "ucr", "run": False, "reason": MISSING}
-        write_metrics(folder, metrics)
-        return metrics
+        return skipped(folder, "ucr", MISSING)
     seeds = run_seeds(seed, quick, n_seeds)
     results, runs = {}, {}
     for name in datasets:
