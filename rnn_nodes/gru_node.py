@@ -56,7 +56,7 @@ class GRUNode:
         self.gate_activation = gate_activation
         self.activation = activation
 
-    def forward(self, z_layer_t, h_prev):
+    def forward(self, z_layer_t, h_prev, out=None):
         """One step from the previous state ``h_prev``.
 
         Parameters
@@ -64,6 +64,9 @@ class GRUNode:
         z_layer_t : ndarray of shape (batch, 3n)
             ``x_t @ W_layer + b_layer``, computed by the layer for all steps.
         h_prev : ndarray of shape (batch, n)
+        out : ndarray of shape (batch, 3n), optional
+            Where to write the pre-activations ``a_r, a_z, a_n`` (it may be
+            ``z_layer_t`` itself): the layer keeps all steps' in one array.
 
         Returns
         -------
@@ -71,16 +74,17 @@ class GRUNode:
         """
         n = h_prev.shape[-1]
         h_time = h_prev @ self.params["W_time"] + self.params["b_time"]
-        self.a_rz = z_layer_t[:, :2 * n] + h_time[:, :2 * n]
+        a = np.empty_like(z_layer_t) if out is None else out
+        self.a_rz = np.add(z_layer_t[:, :2 * n], h_time[:, :2 * n], out=a[:, :2 * n])
         rz = self.gate_activation(self.a_rz)  # r and z in one call
         r, z = rz[:, :n], rz[:, n:]
         self.h_n = h_time[:, 2 * n:]
-        self.a_n = z_layer_t[:, 2 * n:] + r * self.h_n
+        self.a_n = np.add(z_layer_t[:, 2 * n:], r * self.h_n, out=a[:, 2 * n:])
         n_t = self.activation(self.a_n)
         self.gates, self.h_prev = (r, z, n_t), h_prev
         return n_t + z * (h_prev - n_t)  # (1 - z) * n + z * h_{t-1}
 
-    def backward(self, dC_dh, ds_rz_t, dtanh_n_t):
+    def backward(self, dC_dh, ds_rz_t, dtanh_n_t, W_time_T=None):
         """The recurrent backward equations of this step.
 
         Parameters
@@ -92,6 +96,9 @@ class GRUNode:
             ``s'(a_r), s'(a_z)``, computed by the layer for all steps at once.
         dtanh_n_t : ndarray of shape (batch, n)
             ``tanh'(a_n)``.
+        W_time_T : ndarray of shape (3n, n), optional
+            ``W_time.T`` as a C-ordered copy (:func:`rnn_nodes.node.transposed`);
+            the transposed view when None.
 
         Returns
         -------
@@ -106,5 +113,7 @@ class GRUNode:
         delta_r = delta_n * self.h_n * ds_rz_t[:, :n]  # a_n = x_n + r * h_n
         delta_layer = np.concatenate([delta_r, delta_z, delta_n], axis=-1)
         delta_time = np.concatenate([delta_r, delta_z, delta_n * r], axis=-1)
-        dC_dh_prev = dC_dh * z + delta_time @ self.params["W_time"].T
+        if W_time_T is None:
+            W_time_T = self.params["W_time"].T
+        dC_dh_prev = dC_dh * z + delta_time @ W_time_T
         return delta_layer, delta_time, dC_dh_prev

@@ -76,7 +76,7 @@ class LSTMNode:
         self.gates, self.c_prev, self.c_t = (i, f, g, o), c_prev, c_t
         return o * self.tanh_c_t, c_t
 
-    def backward(self, dC_dh, dC_dc, dgates_t, dtanh_c_t):
+    def backward(self, dC_dh, dC_dc, dgates_t, dtanh_c_t, W_time_T=None):
         """The recurrent backward equations of this step.
 
         Parameters
@@ -91,6 +91,9 @@ class LSTMNode:
             for all steps in one call per activation.
         dtanh_c_t : ndarray of shape (batch, n)
             ``tanh'(c_t)``.
+        W_time_T : ndarray of shape (4n, n), optional
+            ``W_time.T`` as a C-ordered copy (:func:`rnn_nodes.node.transposed`);
+            the transposed view when None.
 
         Returns
         -------
@@ -103,4 +106,6 @@ class LSTMNode:
         dC_dgates = np.concatenate(
             [dC_dc * g, dC_dc * self.c_prev, dC_dc * i, dC_dh * self.tanh_c_t], axis=-1)
         delta_t = dC_dgates * dgates_t  # through the gate activations
-        return delta_t, delta_t @ self.params["W_time"].T, dC_dc * f
+        if W_time_T is None:
+            W_time_T = self.params["W_time"].T
+        return delta_t, delta_t @ W_time_T, dC_dc * f

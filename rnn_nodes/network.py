@@ -298,7 +298,7 @@ class RNN(NetworkChecks):
                       stack_states([layer.c_last for layer in self.cell_layers]))
 
     @with_blas_threads
-    def backward(self, t, dh_n=None, dc_n=None):
+    def backward(self, t, dh_n=None, dc_n=None, *, input_gradient=True):
         """Backpropagate the cost of the latest forward pass against targets ``t``.
 
         Fills every layer's ``grads`` (with the L2 term added), every
@@ -317,10 +317,13 @@ class RNN(NetworkChecks):
             call, e.g. ``gradients(X2, ...).h0`` of the next chunk: chaining
             gives the gradient of the two chunks as one sequence. Under
             truncated BPTT they enter with the full budget.
+        input_gradient : bool, default=True
+            False: dC/dX is not computed (training never reads it) when the
+            first layer is recurrent, and None is returned.
 
         Returns
         -------
-        dC_dX : ndarray of shape (batch, time, n_in)
+        dC_dX : ndarray of shape (batch, time, n_in), or None
         """
         if self._output is None:
             raise ValueError("backward needs a forward pass first")
@@ -334,9 +337,16 @@ class RNN(NetworkChecks):
                 self._output, t, output_layer.activation, mask)
         finals = self._final_gradients(dh_n, dc_n, len(self._output))
         dC = output_layer.backward(delta=seed) if is_delta else output_layer.backward(seed)
-        for i in reversed(range(len(self.layers) - 1)):
-            dC = self.layers[i].backward(dC, *finals.get(i, ()))
+        for i in reversed(range(1, len(self.layers) - 1)):
+            layer = self.layers[i]
+            if i == 1 and layer.recurrent and not input_gradient:
+                dC = layer.backward(dC, *finals.get(i, ()), input_gradient=False)
+            else:
+                dC = layer.backward(dC, *finals.get(i, ()))
         self._add_l2_gradient()
+        if dC is None:
+            return None
+        dC = self.layers[0].backward(dC)  # the InputLayer passes it on
         return dC if dC.ndim == 3 else dC.sum(axis=0)
 
     def _final_gradients(self, dh_n, dc_n, batch):
@@ -541,7 +551,7 @@ class RNN(NetworkChecks):
             The output before the update.
         """
         y_hat = self.forward(X, h0, c0, lengths=lengths)
-        self.backward(t)
+        self.backward(t, input_gradient=False)
         cost = self.batch_cost
         if not np.isfinite(cost):
             return cost, y_hat

@@ -1,15 +1,20 @@
 """One time step: the Node and the step equations, against (1)-(6) written out by hand.
 
 A :class:`Node` does the recurrent part of a step (the forward equation given the input term,
-equations (1) and (6)); ``input_projection``, ``add_parameter_gradients`` and ``input_gradient``
-do the rest ((2)-(5)), which a layer applies to all steps at once.
+equations (1) and (6)); ``input_projection``, ``add_parameter_gradients`` and
+``input_projection_gradient`` do the rest ((2)-(5)), which a layer applies to all steps at once.
 """
 
 import numpy as np
 import pytest
 
 from rnn_nodes import ACTIVATIONS, Node
-from rnn_nodes.node import add_parameter_gradients, input_gradient, input_projection
+from rnn_nodes.node import (
+    add_parameter_gradients,
+    input_projection,
+    input_projection_gradient,
+    transposed,
+)
 
 # batch 2, n_in 3, n 2
 H_LAYER = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
@@ -64,7 +69,7 @@ def step(recurrent, dC_dh=DC_DH, activation="tanh", grads=None):
     dsigma_t = ACTIVATIONS[activation].derivative(node.z_t) if activation != "softmax" else None
     delta, dC_dh_time = node.backward(dC_dh, dsigma_t)  # (1), (6)
     add_parameter_gradients(grads, delta, H_LAYER, H_TIME if recurrent else None)  # (2)-(4)
-    dC_dh_layer = input_gradient(delta, params)  # (5)
+    dC_dh_layer = input_projection_gradient(delta, params)  # (5)
     return node, grads, dict(h_t=h_t, delta=delta, dC_dh_time=dC_dh_time, dC_dh_layer=dC_dh_layer)
 
 
@@ -110,6 +115,35 @@ def test_backward_without_a_precomputed_derivative_is_the_same():
     computed, _ = node.backward(DC_DH)
     np.testing.assert_allclose(computed, given, **EXACT)
     np.testing.assert_allclose(computed, by_hand(True)["delta"], **EXACT)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "softmax"])
+def test_arrays_a_layer_hands_in_change_no_number(activation):
+    """``out=`` buffers and a C-ordered ``W_time.T`` give the very results of the plain call."""
+    params = make_params(True)
+    plain = Node(params, ACTIVATIONS[activation])
+    h_plain = plain.forward(input_projection(H_LAYER, params), H_TIME)
+    dsigma = None if activation == "softmax" else ACTIVATIONS[activation].derivative(plain.z_t)
+    delta_plain, dC_dh_time_plain = plain.backward(DC_DH, dsigma)
+
+    node = Node(params, ACTIVATIONS[activation])
+    Z = np.stack([input_projection(H_LAYER, params)] * 3)  # a layer's (time, batch, n)
+    h_t = node.forward(Z[1], H_TIME, out=Z[1])
+    assert np.shares_memory(node.z_t, Z[1])
+    np.testing.assert_array_equal(Z[1], plain.z_t)  # the input term became z_t in place
+    np.testing.assert_array_equal(Z[0], input_projection(H_LAYER, params))  # others untouched
+    np.testing.assert_array_equal(h_t, h_plain)
+
+    W_time_T = transposed(params["W_time"])
+    assert W_time_T.flags.c_contiguous
+    np.testing.assert_array_equal(W_time_T, params["W_time"].T)
+    deltas = np.full((2, 3, 2), np.nan)  # (batch, time, n): a strided slice per step
+    delta, dC_dh_time = node.backward(DC_DH, dsigma, W_time_T, out=deltas[:, 1])
+    assert np.shares_memory(delta, deltas)
+    np.testing.assert_array_equal(deltas[:, 1], delta_plain)
+    assert np.isnan(deltas[:, [0, 2]]).all()
+    np.testing.assert_allclose(dC_dh_time, dC_dh_time_plain, **EXACT)
+    np.testing.assert_allclose(dC_dh_time, delta_plain @ W_TIME.T, **EXACT)
 
 
 def test_backward_never_changes_the_parameters():
@@ -191,7 +225,7 @@ def test_float32_step_stays_float32():
     delta, dC_dh_time = node.backward(DC_DH.astype(np.float32),
                                       ACTIVATIONS["tanh"].derivative(node.z_t))
     add_parameter_gradients(grads, delta, h_layer, h_time)
-    dC_dh_layer = input_gradient(delta, params)
+    dC_dh_layer = input_projection_gradient(delta, params)
     assert h_t.dtype == delta.dtype == dC_dh_time.dtype == dC_dh_layer.dtype == np.float32
     assert all(g.dtype == np.float32 for g in grads.values())
     expected = by_hand(recurrent=True)

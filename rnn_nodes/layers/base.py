@@ -45,6 +45,11 @@ class Layer(ABC):
         Gradients inside a recurrent stack may carry a leading axis of
         truncation budgets, ``(budgets, batch, time, n)``; a layer passes it
         on unchanged.
+    ``backward(dC_dH, ..., input_gradient=False)``
+        Recurrent layers only: the parameter gradients (and ``dh0``) as
+        always, but dC/dH of the input is not computed and None is returned.
+        The network asks this of its first layer in training, where nothing
+        reads the gradient of the data.
     ``last_step(H, lengths=None)``, ``last_step_backward(dC_dh, time, lengths=None)``
         For a sequence-output layer: what a many-to-one head reads from the
         output ``H`` (``H[:, -1]``, or each sequence's own last step

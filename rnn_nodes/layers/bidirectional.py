@@ -151,7 +151,7 @@ class Bidirectional(Layer):
             return np.concatenate([out_forward, out_reverse], axis=-1)
         return out_forward + out_reverse
 
-    def backward(self, dC_dH, dh_n=None, dc_n=None):
+    def backward(self, dC_dH, dh_n=None, dc_n=None, *, input_gradient=True):
         """Backpropagation through time in both directions.
 
         Parameters
@@ -164,10 +164,12 @@ class Bidirectional(Layer):
         dh_n, dc_n : ndarray of shape (2, batch, n), optional
             Gradients of the final states ``h_last`` (``c_last``) from outside
             this call.
+        input_gradient : bool, default=True
+            False when nothing reads dC/dH of the input: it is not computed.
 
         Returns
         -------
-        ndarray of shape (..., batch, time, n_in)
+        ndarray of shape (..., batch, time, n_in), or None if not ``input_gradient``
         """
         n = self.forward_layer.n_features
         if dC_dH.shape[-1] == 2 * n:
@@ -179,10 +181,13 @@ class Bidirectional(Layer):
             finals = [(None if dh_n is None else dh_n[d],)
                       + ((None if dc_n is None else dc_n[d],) if self.cell_state else ())
                       for d in range(2)]
-        dC_dX = self.forward_layer.backward(dC_dH_forward, *finals[0])
+        dC_dX = self.forward_layer.backward(dC_dH_forward, *finals[0],
+                                            input_gradient=input_gradient)
         dC_dX_reverse = self.reverse_layer.backward(
-            reverse_time(dC_dH_reverse, self.reversal), *finals[1])
-        dC_dX = dC_dX + reverse_time(dC_dX_reverse, self.reversal)
+            reverse_time(dC_dH_reverse, self.reversal), *finals[1],
+            input_gradient=input_gradient)
+        if input_gradient:
+            dC_dX = dC_dX + reverse_time(dC_dX_reverse, self.reversal)
         self.dh0 = np.stack([layer.dh0 for layer, _ in self.directions])
         if self.cell_state:
             self.dc0 = np.stack([layer.dc0 for layer, _ in self.directions])

@@ -5,7 +5,7 @@ import numpy as np
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform
-from rnn_nodes.node import Node, add_parameter_gradients, input_gradient, input_projection
+from rnn_nodes.node import Node, add_parameter_gradients, input_projection_gradient, input_projection
 
 
 class DenseMap(Layer):
@@ -53,4 +53,4 @@ class DenseMap(Layer):
             delta, _ = self.node.backward(dC_dY)  # (1)
         self.zero_grads()
         add_parameter_gradients(self.grads, delta, self.H)
-        return input_gradient(delta, self.params)  # (5)
+        return input_projection_gradient(delta, self.params)  # (5)

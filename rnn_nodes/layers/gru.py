@@ -6,7 +6,7 @@ from rnn_nodes.gru_node import GRUNode
 from rnn_nodes.layers.gated import GatedLayer
 from rnn_nodes.layers.padding import through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
-from rnn_nodes.node import add_parameter_gradients, input_gradient
+from rnn_nodes.node import add_parameter_gradients, input_projection_gradient, transposed
 
 
 class GRULayer(GatedLayer):
@@ -48,7 +48,7 @@ class GRULayer(GatedLayer):
     def make_node(self):
         return GRUNode(self.params, self.gate_activation, self.activation)
 
-    def backward(self, dC_dH, dh_n=None):
+    def backward(self, dC_dH, dh_n=None, *, input_gradient=True):
         """Backpropagation through time, t = T-1 .. 0.
 
         Parameters
@@ -56,16 +56,20 @@ class GRULayer(GatedLayer):
         dC_dH : ndarray of shape (batch, time, n) or (budgets, batch, time, n)
         dh_n : ndarray of shape (batch, n), optional
             Gradient of the final state from outside this call (full budget).
+        input_gradient : bool, default=True
+            False when nothing reads dC/dH of the input (the network's
+            first layer in training): it is not computed.
 
         Returns
         -------
-        ndarray
+        ndarray or None
             dC/dH of the input, (batch, time, n_in), or (budgets, batch, time,
-            n_in) under truncation.
+            n_in) under truncation; None if not ``input_gradient``.
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
         ds_rz, dtanh_n = self._derivatives_all_steps()
+        W_time_T = transposed(self.params["W_time"])
         delta_layer = np.empty((budgets, batch, time, 3 * n), dC_dH.dtype)
         delta_time = np.empty_like(delta_layer)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
@@ -75,7 +79,7 @@ class GRULayer(GatedLayer):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh = dC_dH[:, :, t] + dC_dh_next
             d_layer, d_time, dC_dh_prev = self.nodes[t].backward(
-                dC_dh, ds_rz[:, t], dtanh_n[:, t])
+                dC_dh, ds_rz[t], dtanh_n[t], W_time_T)
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             if self.active is not None:  # padded rows: no delta, dC/dh passed on as it came
                 (d_layer, d_time), (dC_dh_next,) = through_padding(
@@ -86,11 +90,13 @@ class GRULayer(GatedLayer):
         self.zero_grads()
         add_parameter_gradients(self.grads, delta_layer, self.H, self.previous_states(),
                                 delta_time=delta_time)
-        dC_dH_layer = input_gradient(delta_layer, self.params)
+        if not input_gradient:
+            return None
+        dC_dH_layer = input_projection_gradient(delta_layer, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
     def _derivatives_all_steps(self):
-        """s'(a_r), s'(a_z) (batch, time, 2n) and tanh'(a_n) (batch, time, n), one call each."""
-        A_rz = np.stack([node.a_rz for node in self.nodes], axis=1)
-        A_n = np.stack([node.a_n for node in self.nodes], axis=1)
-        return self.gate_activation.derivative(A_rz), self.activation.derivative(A_n)
+        """s'(a_r), s'(a_z) (time, batch, 2n) and tanh'(a_n) (time, batch, n), one call each."""
+        n = self.n_features  # self.Z holds a_r, a_z, a_n of every step
+        return (self.gate_activation.derivative(self.Z[..., :2 * n]),
+                self.activation.derivative(self.Z[..., 2 * n:]))

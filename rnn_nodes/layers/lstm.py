@@ -6,7 +6,7 @@ from rnn_nodes.layers.gated import GatedLayer
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.lstm_node import LSTMNode
-from rnn_nodes.node import add_parameter_gradients, input_gradient
+from rnn_nodes.node import add_parameter_gradients, input_projection_gradient, transposed
 from rnn_nodes.validation import check_finite_float
 
 
@@ -103,7 +103,7 @@ class LSTMLayer(GatedLayer):
         self.h_last, self.c_last = h_t, c_t
         return out
 
-    def backward(self, dC_dH, dh_n=None, dc_n=None):
+    def backward(self, dC_dH, dh_n=None, dc_n=None, *, input_gradient=True):
         """Backpropagation through time, t = T-1 .. 0.
 
         Parameters
@@ -111,16 +111,20 @@ class LSTMLayer(GatedLayer):
         dC_dH : ndarray of shape (batch, time, n) or (budgets, batch, time, n)
         dh_n, dc_n : ndarray of shape (batch, n), optional
             Gradients of the final states from outside this call (full budget).
+        input_gradient : bool, default=True
+            False when nothing reads dC/dH of the input (the network's
+            first layer in training): it is not computed.
 
         Returns
         -------
-        ndarray
+        ndarray or None
             dC/dH of the input, (batch, time, n_in), or (budgets, batch, time,
-            n_in) under truncation.
+            n_in) under truncation; None if not ``input_gradient``.
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
         dgates, dtanh_c = self._derivatives_all_steps()
+        W_time_T = transposed(self.params["W_time"])
         delta = np.empty((budgets, batch, time, 4 * n), dC_dH.dtype)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
         dC_dc_next = np.zeros_like(dC_dh_next)
@@ -132,7 +136,7 @@ class LSTMLayer(GatedLayer):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh, dC_dc = dC_dH[:, :, t] + dC_dh_next, dC_dc_next
             delta_t, dC_dh_prev, dC_dc_prev = self.nodes[t].backward(
-                dC_dh, dC_dc, dgates[:, t], dtanh_c[:, t])
+                dC_dh, dC_dc, dgates[:, t], dtanh_c[:, t], W_time_T)
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             dC_dc_next = one_step_back(dC_dc_prev, self.bptt_limit)
             if self.active is not None:  # padded rows: no delta, dC/dh and dC/dc passed on
@@ -144,7 +148,9 @@ class LSTMLayer(GatedLayer):
         # the equations that need no recurrence, for all steps at once
         self.zero_grads()
         add_parameter_gradients(self.grads, delta, self.H, self.previous_states())
-        dC_dH_layer = input_gradient(delta, self.params)
+        if not input_gradient:
+            return None
+        dC_dH_layer = input_projection_gradient(delta, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
     def _derivatives_all_steps(self):

@@ -6,7 +6,7 @@ from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.padding import through_padding
 from rnn_nodes.layers.recurrent_base import RecurrentLayer
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
-from rnn_nodes.node import Node, add_parameter_gradients, input_gradient
+from rnn_nodes.node import Node, add_parameter_gradients, input_projection_gradient, transposed
 
 
 class RNNLayer(RecurrentLayer):
@@ -58,7 +58,7 @@ class RNNLayer(RecurrentLayer):
     def make_node(self):
         return Node(self.params, self.activation)
 
-    def backward(self, dC_dH, dh_n=None):
+    def backward(self, dC_dH, dh_n=None, *, input_gradient=True):
         """Backpropagation through time, t = T-1 .. 0.
 
         Parameters
@@ -68,16 +68,21 @@ class RNNLayer(RecurrentLayer):
         dh_n : ndarray of shape (batch, n), optional
             Gradient of the final state ``h_last`` from outside this call
             (the next chunk of a stream); enters with the full budget.
+        input_gradient : bool, default=True
+            False when nothing reads dC/dH of the input (the network's
+            first layer in training): it is not computed.
 
         Returns
         -------
-        ndarray
+        ndarray or None
             dC/dH of the input, shape (batch, time, n_in), or
-            (budgets, batch, time, n_in) under truncation.
+            (budgets, batch, time, n_in) under truncation; None if not
+            ``input_gradient``.
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
         dsigma = self._derivative_all_steps()
+        W_time_T = transposed(self.params["W_time"])
         delta = np.empty_like(dC_dH)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
         if dh_n is not None:
@@ -85,23 +90,25 @@ class RNNLayer(RecurrentLayer):
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh = dC_dH[:, :, t] + dC_dh_next
-            dsigma_t = None if dsigma is None else dsigma[:, t]
-            delta_t, dC_dh_prev = self.nodes[t].backward(dC_dh, dsigma_t)
+            dsigma_t = None if dsigma is None else dsigma[t]
+            delta_t, dC_dh_prev = self.nodes[t].backward(
+                dC_dh, dsigma_t, W_time_T, out=delta[:, :, t])
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             if self.active is not None:  # padded rows: no delta, dC/dh passed on as it came
                 (delta_t,), (dC_dh_next,) = through_padding(
                     self.active[:, t], (delta_t,), (dC_dh_next,), (dC_dh,))
-            delta[:, :, t] = delta_t
+                delta[:, :, t] = delta_t
         self.dh0 = dC_dh_prev.sum(axis=0)  # h0 is an input: every slice reaches it
         # the equations that need no recurrence, for all steps at once
         self.zero_grads()
         add_parameter_gradients(self.grads, delta, self.H, self.previous_states())
-        dC_dH_layer = input_gradient(delta, self.params)
+        if not input_gradient:
+            return None
+        dC_dH_layer = input_projection_gradient(delta, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
     def _derivative_all_steps(self):
-        """sigma'(z) for every step in one jitted call, (batch, time, n); None for softmax."""
+        """sigma'(z) for every step in one jitted call, (time, batch, n); None for softmax."""
         if not self.activation.elementwise:
             return None
-        Z = np.stack([node.z_t for node in self.nodes], axis=1)
-        return self.activation.derivative(Z)
+        return self.activation.derivative(self.Z)

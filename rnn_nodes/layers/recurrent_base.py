@@ -70,11 +70,14 @@ class RecurrentLayer(Layer):
         h_t = self._initial(h0, H)
         self.H, self.h0 = H, h_t
         self.active = active = active_steps(lengths, time)
-        Z_layer = input_projection(H, self.params)  # all steps in one product
+        # the input terms of all steps in one product, time-major so that a
+        # step's slice is contiguous; each node adds its recurrent term in
+        # place, so Z (time, batch, G n) ends as every step's pre-activation
+        Z = self.Z = input_projection(H.swapaxes(0, 1), self.params)
         self.nodes = [self.make_node() for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
         for t, node in enumerate(self.nodes):
-            h_new = node.forward(Z_layer[:, t], h_t)
+            h_new = node.forward(Z[t], h_t, out=Z[t])
             h_t = h_new if active is None else keep_state(active[:, t], h_new, h_t)
             out[:, t] = h_t
         self.out = out
