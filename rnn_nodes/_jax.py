@@ -22,10 +22,15 @@ def call_at_precision(function, *arrays):
 
     Returns
     -------
-    ndarray
-        The result as a numpy array of the inputs' dtype.
+    ndarray or tuple of ndarray
+        The result (each result, for a function returning a tuple) as a
+        numpy array of the inputs' dtype.
     """
     if arrays[0].dtype == np.float64:
         with jax.enable_x64(True):
-            return np.asarray(function(*arrays))
-    return np.asarray(function(*arrays))
+            result = function(*arrays)
+    else:
+        result = function(*arrays)
+    if isinstance(result, tuple):
+        return tuple(np.asarray(part) for part in result)
+    return np.asarray(result)

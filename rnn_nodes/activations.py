@@ -110,6 +110,13 @@ class Activation:
     numpy_function : callable, optional
         The same function in numpy, used for the forward pass (faster on
         small arrays); the jitted ``function`` when None.
+
+    Attributes
+    ----------
+    derivative_function : callable or None
+        ``vmap(grad(function))`` over an array of any shape, not jitted: for
+        a layer that jits several derivatives into one call. None if not
+        elementwise.
     """
 
     def __init__(self, function, name, elementwise=True, vector_jacobian=None,
@@ -119,8 +126,10 @@ class Activation:
         self.elementwise = elementwise
         self.numpy_function = numpy_function
         self._forward = jax.jit(function)
+        self.derivative_function = None
         if elementwise:
-            self._derivative = jax.jit(_elementwise_derivative(function))
+            self.derivative_function = _elementwise_derivative(function)
+            self._derivative = jax.jit(self.derivative_function)
         else:
             self._vector_jacobian = jax.jit(vector_jacobian)
 

@@ -50,7 +50,7 @@ class LSTMNode:
         self.gate_activation = gate_activation
         self.activation = activation
 
-    def forward(self, z_layer_t, h_prev, c_prev):
+    def forward(self, z_layer_t, h_prev, c_prev, out=None):
         """One step from the previous state ``(h_prev, c_prev)``.
 
         Parameters
@@ -59,6 +59,9 @@ class LSTMNode:
             ``x_t @ W_layer + b_layer + b_time``, computed by the layer for
             all steps at once.
         h_prev, c_prev : ndarray of shape (batch, n)
+        out : ndarray of shape (batch, 4n), optional
+            Where to write the pre-activations ``a_t`` (it may be
+            ``z_layer_t`` itself): the layer keeps all steps' in one array.
 
         Returns
         -------
@@ -66,8 +69,7 @@ class LSTMNode:
         """
         n = h_prev.shape[-1]
         s, tanh = self.gate_activation, self.activation
-        self.a_t = a = h_prev @ self.params["W_time"]
-        a += z_layer_t
+        self.a_t = a = np.add(h_prev @ self.params["W_time"], z_layer_t, out=out)
         i_f = s(a[:, :2 * n])  # i and f in one call
         i, f, g, o = i_f[:, :n], i_f[:, n:], tanh(a[:, 2 * n:3 * n]), s(a[:, 3 * n:])
         c_t = f * c_prev
@@ -76,7 +78,7 @@ class LSTMNode:
         self.gates, self.c_prev, self.c_t = (i, f, g, o), c_prev, c_t
         return o * self.tanh_c_t, c_t
 
-    def backward(self, dC_dh, dC_dc, dgates_t, dtanh_c_t, W_time_T=None):
+    def backward(self, dC_dh, dC_dc, dgates_t, dtanh_c_t, W_time_T=None, out=None):
         """The recurrent backward equations of this step.
 
         Parameters
@@ -94,6 +96,9 @@ class LSTMNode:
         W_time_T : ndarray of shape (4n, n), optional
             ``W_time.T`` as a C-ordered copy (:func:`rnn_nodes.node.transposed`);
             the transposed view when None.
+        out : ndarray of shape (..., batch, 4n), optional
+            Where to write ``delta_t`` (a view of the layer's array of all
+            steps' deltas).
 
         Returns
         -------
@@ -105,7 +110,7 @@ class LSTMNode:
         dC_dc = dC_dc + dC_dh * o * dtanh_c_t  # through h_t = o * tanh(c_t)
         dC_dgates = np.concatenate(
             [dC_dc * g, dC_dc * self.c_prev, dC_dc * i, dC_dh * self.tanh_c_t], axis=-1)
-        delta_t = dC_dgates * dgates_t  # through the gate activations
+        delta_t = np.multiply(dC_dgates, dgates_t, out=out)  # through the gate activations
         if W_time_T is None:
             W_time_T = self.params["W_time"].T
         return delta_t, delta_t @ W_time_T, dC_dc * f

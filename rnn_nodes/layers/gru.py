@@ -3,7 +3,7 @@
 import numpy as np
 
 from rnn_nodes.gru_node import GRUNode
-from rnn_nodes.layers.gated import GatedLayer
+from rnn_nodes.layers.gated import GatedLayer, blockwise_derivatives
 from rnn_nodes.layers.padding import through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.node import add_parameter_gradients, input_projection_gradient, transposed
@@ -96,7 +96,8 @@ class GRULayer(GatedLayer):
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
     def _derivatives_all_steps(self):
-        """s'(a_r), s'(a_z) (time, batch, 2n) and tanh'(a_n) (time, batch, n), one call each."""
-        n = self.n_features  # self.Z holds a_r, a_z, a_n of every step
-        return (self.gate_activation.derivative(self.Z[..., :2 * n]),
-                self.activation.derivative(self.Z[..., 2 * n:]))
+        """s'(a_r), s'(a_z) (time, batch, 2n) and tanh'(a_n) (time, batch, n), in one call."""
+        s, tanh = self.gate_activation, self.activation
+        (derivatives,) = blockwise_derivatives(((s, s, tanh),), self.Z)  # Z: a_r, a_z, a_n
+        n = self.n_features
+        return derivatives[..., :2 * n], derivatives[..., 2 * n:]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from rnn_nodes.layers.gated import GatedLayer
+from rnn_nodes.layers.gated import GatedLayer, blockwise_derivatives
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.lstm_node import LSTMNode
@@ -86,13 +86,16 @@ class LSTMLayer(GatedLayer):
         h_t, c_t = self._initial(h0, H), self._initial(c0, H)
         self.H, self.h0, self.c0 = H, h_t, c_t
         self.active = active = active_steps(lengths, time)
-        # the input terms of all steps in one product; b_time needs no recurrence either
-        Z_layer = H @ self.params["W_layer"] + (self.params["b_layer"] + self.params["b_time"])
+        # the input terms of all steps in one product (b_time needs no
+        # recurrence either), time-major; each node adds its recurrent term in
+        # place, so A (time, batch, 4n) ends as every step's pre-activation
+        A = self.A = (H.swapaxes(0, 1) @ self.params["W_layer"]
+                      + (self.params["b_layer"] + self.params["b_time"]))
         self.nodes = [LSTMNode(self.params, self.gate_activation, self.activation)
                       for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
         for t, node in enumerate(self.nodes):
-            h_new, c_new = node.forward(Z_layer[:, t], h_t, c_t)
+            h_new, c_new = node.forward(A[t], h_t, c_t, out=A[t])
             if active is None:
                 h_t, c_t = h_new, c_new
             else:  # a padded step keeps both states
@@ -136,13 +139,13 @@ class LSTMLayer(GatedLayer):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh, dC_dc = dC_dH[:, :, t] + dC_dh_next, dC_dc_next
             delta_t, dC_dh_prev, dC_dc_prev = self.nodes[t].backward(
-                dC_dh, dC_dc, dgates[:, t], dtanh_c[:, t], W_time_T)
+                dC_dh, dC_dc, dgates[t], dtanh_c[t], W_time_T, out=delta[:, :, t])
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             dC_dc_next = one_step_back(dC_dc_prev, self.bptt_limit)
             if self.active is not None:  # padded rows: no delta, dC/dh and dC/dc passed on
                 (delta_t,), (dC_dh_next, dC_dc_next) = through_padding(
                     self.active[:, t], (delta_t,), (dC_dh_next, dC_dc_next), (dC_dh, dC_dc))
-            delta[:, :, t] = delta_t
+                delta[:, :, t] = delta_t
         # h0 and c0 are inputs: every slice reaches them
         self.dh0, self.dc0 = dC_dh_prev.sum(axis=0), dC_dc_prev.sum(axis=0)
         # the equations that need no recurrence, for all steps at once
@@ -154,14 +157,10 @@ class LSTMLayer(GatedLayer):
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
     def _derivatives_all_steps(self):
-        """s'(a) and tanh'(a) of every gate, (batch, time, 4n), and tanh'(c), (batch, time, n).
+        """s'(a) and tanh'(a) of every gate, (time, batch, 4n), and tanh'(c), (time, batch, n).
 
-        One jitted call per activation (:meth:`Activation.derivative`).
+        One jitted call (:func:`~rnn_nodes.layers.gated.blockwise_derivatives`).
         """
-        n = self.n_features
-        A = np.stack([node.a_t for node in self.nodes], axis=1)
-        C = np.stack([node.c_t for node in self.nodes], axis=1)
-        ds = self.gate_activation.derivative(A)  # the g block unused
-        dtanh = self.activation.derivative(np.concatenate([A[..., 2 * n:3 * n], C], axis=-1))
-        dgates = np.concatenate([ds[..., :2 * n], dtanh[..., :n], ds[..., 3 * n:]], axis=-1)
-        return dgates, dtanh[..., n:]
+        s, tanh = self.gate_activation, self.activation
+        C = np.stack([node.c_t for node in self.nodes])
+        return blockwise_derivatives(((s, s, tanh, s), (tanh,)), self.A, C)
