@@ -26,11 +26,27 @@ def call_at_precision(function, *arrays):
         The result (each result, for a function returning a tuple) as a
         numpy array of the inputs' dtype.
     """
+    return as_numpy(dispatch_at_precision(function, *arrays))
+
+
+def dispatch_at_precision(function, *arrays):
+    """Start a jitted JAX ``function`` on numpy ``arrays`` without waiting for it.
+
+    JAX computes on its own thread; :func:`as_numpy` waits for the result.
+    Meanwhile the caller's numpy work runs on the other core.
+
+    Returns
+    -------
+    jax.Array or tuple of jax.Array
+    """
     if arrays[0].dtype == np.float64:
         with jax.enable_x64(True):
-            result = function(*arrays)
-    else:
-        result = function(*arrays)
+            return function(*arrays)
+    return function(*arrays)
+
+
+def as_numpy(result):
+    """A dispatched result (an array or a tuple of arrays) as numpy, once JAX has it."""
     if isinstance(result, tuple):
         return tuple(np.asarray(part) for part in result)
     return np.asarray(result)

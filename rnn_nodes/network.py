@@ -335,6 +335,8 @@ class RNN(NetworkChecks):
             mask = self.output_mask(self._lengths, self._output.shape[1])
             self.batch_cost, seed, is_delta = self.cost.value_and_seed(
                 self._output, t, output_layer.activation, mask)
+        for layer in self.recurrent_layers:  # JAX computes them while the layers above work
+            layer.start_derivatives()
         finals = self._final_gradients(dh_n, dc_n, len(self._output))
         dC = output_layer.backward(delta=seed) if is_delta else output_layer.backward(seed)
         for i in reversed(range(1, len(self.layers) - 1)):
@@ -535,6 +537,7 @@ class RNN(NetworkChecks):
             raise ValueError(f"{caller} cannot carry a bidirectional layer's state: its "
                              "reverse direction would need the steps of the next chunk")
 
+    @with_blas_threads
     def train_step(self, X, t, h0=None, c0=None, *, lengths=None):
         """Forward, backward, clip, and one scheduler step per parameter.
 

@@ -151,6 +151,11 @@ class Bidirectional(Layer):
             return np.concatenate([out_forward, out_reverse], axis=-1)
         return out_forward + out_reverse
 
+    def start_derivatives(self):
+        """Both directions' :meth:`~rnn_nodes.layers.RNNLayer.start_derivatives`."""
+        for layer, _ in self.directions:
+            layer.start_derivatives()
+
     def backward(self, dC_dH, dh_n=None, dc_n=None, *, input_gradient=True):
         """Backpropagation through time in both directions.
 

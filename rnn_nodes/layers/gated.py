@@ -1,11 +1,5 @@
 """What the gated recurrent layers share: stacked gates in PyTorch's layout, activations, gradients."""
 
-import functools
-
-import jax
-import jax.numpy as jnp
-
-from rnn_nodes._jax import call_at_precision
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.recurrent_base import RecurrentLayer
 
@@ -61,34 +55,3 @@ class GatedLayer(RecurrentLayer):
         self.activation = elementwise_activation(activation, "activation")
         self.gate_activation = elementwise_activation(gate_activation, "gate_activation")
 
-
-def blockwise_derivatives(blocks, *arrays):
-    """The derivatives of every gate of every step, in one jitted call.
-
-    Parameters
-    ----------
-    blocks : tuple of tuple of Activation
-        For each array, the activations of its equal blocks along the last
-        axis, in order: an LSTM's pre-activations ``(s, s, tanh, s)``.
-    *arrays : ndarray
-        The pre-activations, e.g. ``(time, batch, 4n)``.
-
-    Returns
-    -------
-    tuple of ndarray
-        ``sigma_k'(z)`` blockwise, one array of the shape of each of ``arrays``.
-    """
-    return call_at_precision(_jitted_blockwise(blocks), *arrays)
-
-
-@functools.lru_cache(maxsize=None)
-def _jitted_blockwise(blocks):
-    """Built and jitted once per tuple of activations: each block's ``vmap(grad(f))``."""
-    def derivatives(*arrays):
-        return tuple(
-            jnp.concatenate([activation.derivative_function(block) for activation, block
-                             in zip(activations, jnp.split(z, len(activations), axis=-1))],
-                            axis=-1)
-            for activations, z in zip(blocks, arrays))
-
-    return jax.jit(derivatives)

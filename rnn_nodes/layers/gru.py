@@ -3,7 +3,8 @@
 import numpy as np
 
 from rnn_nodes.gru_node import GRUNode
-from rnn_nodes.layers.gated import GatedLayer, blockwise_derivatives
+from rnn_nodes.layers import derivatives
+from rnn_nodes.layers.gated import GatedLayer
 from rnn_nodes.layers.padding import through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.node import add_parameter_gradients, input_projection_gradient, transposed
@@ -68,7 +69,8 @@ class GRULayer(GatedLayer):
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
-        ds_rz, dtanh_n = self._derivatives_all_steps()
+        (dgates,) = self._take_derivatives()  # s'(a_r), s'(a_z), tanh'(a_n)
+        ds_rz, dtanh_n = dgates[..., :2 * n], dgates[..., 2 * n:]
         W_time_T = transposed(self.params["W_time"])
         delta_layer = np.empty((budgets, batch, time, 3 * n), dC_dH.dtype)
         delta_time = np.empty_like(delta_layer)
@@ -95,9 +97,7 @@ class GRULayer(GatedLayer):
         dC_dH_layer = input_projection_gradient(delta_layer, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
-    def _derivatives_all_steps(self):
-        """s'(a_r), s'(a_z) (time, batch, 2n) and tanh'(a_n) (time, batch, n), in one call."""
+    def _dispatch_derivatives(self):
+        """s'(a_r), s'(a_z), tanh'(a_n) of every step, (time, batch, 3n), from Z."""
         s, tanh = self.gate_activation, self.activation
-        (derivatives,) = blockwise_derivatives(((s, s, tanh),), self.Z)  # Z: a_r, a_z, a_n
-        n = self.n_features
-        return derivatives[..., :2 * n], derivatives[..., 2 * n:]
+        return derivatives.start(((s, s, tanh),), self.Z)

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from rnn_nodes.layers.gated import GatedLayer, blockwise_derivatives
+from rnn_nodes.layers import derivatives
+from rnn_nodes.layers.gated import GatedLayer
 from rnn_nodes.layers.padding import active_steps, keep_state, through_padding
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
 from rnn_nodes.lstm_node import LSTMNode
@@ -86,6 +87,7 @@ class LSTMLayer(GatedLayer):
         h_t, c_t = self._initial(h0, H), self._initial(c0, H)
         self.H, self.h0, self.c0 = H, h_t, c_t
         self.active = active = active_steps(lengths, time)
+        self._pending_derivatives = None
         # the input terms of all steps in one product (b_time needs no
         # recurrence either), time-major; each node adds its recurrent term in
         # place, so A (time, batch, 4n) ends as every step's pre-activation
@@ -126,7 +128,7 @@ class LSTMLayer(GatedLayer):
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
-        dgates, dtanh_c = self._derivatives_all_steps()
+        dgates, dtanh_c = self._take_derivatives()
         W_time_T = transposed(self.params["W_time"])
         delta = np.empty((budgets, batch, time, 4 * n), dC_dH.dtype)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
@@ -156,11 +158,8 @@ class LSTMLayer(GatedLayer):
         dC_dH_layer = input_projection_gradient(delta, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
-    def _derivatives_all_steps(self):
-        """s'(a) and tanh'(a) of every gate, (time, batch, 4n), and tanh'(c), (time, batch, n).
-
-        One jitted call (:func:`~rnn_nodes.layers.gated.blockwise_derivatives`).
-        """
+    def _dispatch_derivatives(self):
+        """s'(a) and tanh'(a) of every gate, (time, batch, 4n), and tanh'(c), (time, batch, n)."""
         s, tanh = self.gate_activation, self.activation
         C = np.stack([node.c_t for node in self.nodes])
-        return blockwise_derivatives(((s, s, tanh, s), (tanh,)), self.A, C)
+        return derivatives.start(((s, s, tanh, s), (tanh,)), self.A, C)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from rnn_nodes.activations import get_activation
+from rnn_nodes.layers import derivatives
 from rnn_nodes.layers.padding import through_padding
 from rnn_nodes.layers.recurrent_base import RecurrentLayer
 from rnn_nodes.layers.truncation import one_step_back, with_budgets
@@ -81,7 +82,7 @@ class RNNLayer(RecurrentLayer):
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
-        dsigma = self._derivative_all_steps()
+        dsigma = self._take_derivatives()[0] if self.activation.elementwise else None
         W_time_T = transposed(self.params["W_time"])
         delta = np.empty_like(dC_dH)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
@@ -107,8 +108,8 @@ class RNNLayer(RecurrentLayer):
         dC_dH_layer = input_projection_gradient(delta, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
-    def _derivative_all_steps(self):
-        """sigma'(z) for every step in one jitted call, (time, batch, n); None for softmax."""
+    def _dispatch_derivatives(self):
+        """sigma'(z) for every step, (time, batch, n); nothing for softmax (not elementwise)."""
         if not self.activation.elementwise:
-            return None
-        return self.activation.derivative(self.Z)
+            return ()
+        return derivatives.start(((self.activation,),), self.Z)

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from rnn_nodes.layers import derivatives
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
 from rnn_nodes.layers.padding import active_steps, keep_state
@@ -50,6 +51,7 @@ class RecurrentLayer(Layer):
         self.h_last = None
         self.dh0 = None
         self.active = None
+        self._pending_derivatives = None
 
     def forward(self, H, h0=None, lengths=None):
         """Run the nodes for t = 0 .. T-1 (cells with one state, ``h``; an LSTM has its own).
@@ -70,6 +72,7 @@ class RecurrentLayer(Layer):
         h_t = self._initial(h0, H)
         self.H, self.h0 = H, h_t
         self.active = active = active_steps(lengths, time)
+        self._pending_derivatives = None
         # the input terms of all steps in one product, time-major so that a
         # step's slice is contiguous; each node adds its recurrent term in
         # place, so Z (time, batch, G n) ends as every step's pre-activation
@@ -83,6 +86,25 @@ class RecurrentLayer(Layer):
         self.out = out
         self.h_last = h_t
         return out
+
+    def start_derivatives(self):
+        """Dispatch the activation derivatives of the latest forward pass to JAX, not waiting.
+
+        JAX computes them on its own thread while the caller goes on (the
+        network: the cost, the layers above); :meth:`backward` picks them up,
+        or computes them itself when nobody started them.
+        """
+        self._pending_derivatives = self._dispatch_derivatives()
+
+    def _take_derivatives(self):
+        """The derivatives of the latest forward pass as numpy (see :meth:`_dispatch_derivatives`)."""
+        pending = self._pending_derivatives
+        self._pending_derivatives = None
+        return derivatives.finish(self._dispatch_derivatives() if pending is None else pending)
+
+    def _dispatch_derivatives(self):
+        """:func:`rnn_nodes.layers.derivatives.start` of the layer's activations and caches."""
+        raise NotImplementedError
 
     def check_sequence_input(self, sequence_input):
         """A recurrent layer reads a sequence; it cannot follow a DenseLayer."""
