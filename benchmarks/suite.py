@@ -46,11 +46,11 @@ class Repeats:
         Rounds the timed steps are spread over, implementations taking turns.
     """
 
-    warmup: int = 3
-    repeats: int = 30
+    warmup: int = 10
+    repeats: int = 200
     prototype_warmup: int = 1
     prototype_repeats: int = 10
-    rounds: int = 3
+    rounds: int = 10
 
 
 FULL = Repeats()

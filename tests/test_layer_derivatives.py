@@ -58,7 +58,7 @@ def _layers():
 
 @pytest.mark.parametrize("name", ["rnn", "gru", "lstm", "bidirectional"])
 def test_started_derivatives_give_the_same_backward_and_never_a_stale_one(name):
-    """A layer's backward uses the derivatives dispatched by start_derivatives, only for its pass."""
+    """backward uses the derivatives that start_derivatives dispatched, for its own pass only."""
     layer = _layers()[name]
     layer.build(2, True, np.float64, np.random.default_rng(0))
     rng = np.random.default_rng(1)

@@ -45,6 +45,11 @@ class Layer(ABC):
         Gradients inside a recurrent stack may carry a leading axis of
         truncation budgets, ``(budgets, batch, time, n)``; a layer passes it
         on unchanged.
+    ``start_derivatives()``
+        Recurrent layers only: dispatch the activation derivatives of the
+        latest forward pass to JAX and return at once; ``backward`` waits for
+        them. The network starts every layer's when its backward pass
+        begins, so JAX computes them beside the layers above.
     ``backward(dC_dH, ..., input_gradient=False)``
         Recurrent layers only: the parameter gradients (and ``dh0``) as
         always, but dC/dH of the input is not computed and None is returned.

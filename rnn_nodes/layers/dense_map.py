@@ -5,7 +5,12 @@ import numpy as np
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform
-from rnn_nodes.node import Node, add_parameter_gradients, input_projection_gradient, input_projection
+from rnn_nodes.node import (
+    Node,
+    add_parameter_gradients,
+    input_projection,
+    input_projection_gradient,
+)
 
 
 class DenseMap(Layer):

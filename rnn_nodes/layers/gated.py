@@ -54,4 +54,3 @@ class GatedLayer(RecurrentLayer):
         super().__init__(n_features, bptt_limit)
         self.activation = elementwise_activation(activation, "activation")
         self.gate_activation = elementwise_activation(gate_activation, "gate_activation")
-

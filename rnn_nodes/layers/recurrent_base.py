@@ -22,10 +22,14 @@ class RecurrentLayer(Layer):
         Truncated backpropagation through time (see
         :mod:`rnn_nodes.layers.truncation`); the network sets it.
 
-    A subclass gives ``make_node()`` (a new node for one step; a cell with
-    more than one state, the LSTM, overrides ``forward`` instead) and names its ``gates`` (stacked along the output axis of
-    ``W_layer`` (n_in, G n) and ``W_time`` (n, G n), in PyTorch's order) and
-    the PyTorch module whose layout :meth:`set_torch_weights` reads.
+    A subclass gives ``make_node()`` (a new node for one step, which writes
+    its pre-activations into the layer's time-major array ``Z``; a cell with
+    more than one state, the LSTM, overrides ``forward`` instead), its
+    ``_dispatch_derivatives()`` (the activation derivatives of the latest
+    pass, :mod:`rnn_nodes.layers.derivatives`), and names its ``gates``
+    (stacked along the output axis of ``W_layer`` (n_in, G n) and ``W_time``
+    (n, G n), in PyTorch's order) and the PyTorch module whose layout
+    :meth:`set_torch_weights` reads.
 
     Attributes
     ----------
@@ -97,7 +101,7 @@ class RecurrentLayer(Layer):
         self._pending_derivatives = self._dispatch_derivatives()
 
     def _take_derivatives(self):
-        """The derivatives of the latest forward pass as numpy (see :meth:`_dispatch_derivatives`)."""
+        """The derivatives of the latest pass, as numpy: the started ones, or computed now."""
         pending = self._pending_derivatives
         self._pending_derivatives = None
         return derivatives.finish(self._dispatch_derivatives() if pending is None else pending)
