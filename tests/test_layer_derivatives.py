@@ -9,9 +9,10 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnn_nodes import ACTIVATIONS
+from rnn_nodes import ACTIVATIONS, GRULayer, LSTMLayer, RNNLayer
 from rnn_nodes.activations import get_activation
-from rnn_nodes.layers.derivatives import _jitted, blockwise
+from rnn_nodes.layers import Bidirectional
+from rnn_nodes.layers.derivatives import _jitted, finish, start
 
 S, TANH = ACTIVATIONS["sigmoid"], ACTIVATIONS["tanh"]
 
@@ -21,7 +22,7 @@ def test_each_block_is_its_activations_derivative(dtype):
     rng = np.random.default_rng(0)
     A = rng.normal(scale=3.0, size=(5, 4, 4 * 3)).astype(dtype)  # (time, batch, 4n), n = 3
     C = rng.normal(scale=3.0, size=(5, 4, 3)).astype(dtype)
-    dA, dC = blockwise(((S, S, TANH, S), (TANH,)), A, C)
+    dA, dC = finish(start(((S, S, TANH, S), (TANH,)), A, C))
     assert dA.shape == A.shape and dC.shape == C.shape
     assert dA.dtype == dC.dtype == dtype
     same = dict(rtol=1e-6) if dtype == np.float32 else dict(rtol=1e-13, atol=1e-16)
@@ -39,7 +40,7 @@ def test_each_block_is_its_activations_derivative(dtype):
 def test_a_users_activation_and_one_block():
     softsign = get_activation(lambda z: z / (1 + jnp.abs(z)))
     z = np.linspace(-4, 4, 24).reshape(2, 3, 4)
-    (dz,) = blockwise(((softsign,),), z)
+    (dz,) = finish(start(((softsign,),), z))
     np.testing.assert_allclose(dz, 1 / (1 + np.abs(z)) ** 2, rtol=1e-12)
 
 
@@ -50,8 +51,6 @@ def test_built_once_per_tuple_of_activations():
 
 
 def _layers():
-    from rnn_nodes import GRULayer, LSTMLayer, RNNLayer
-    from rnn_nodes.layers import Bidirectional
     return {"rnn": RNNLayer(3), "gru": GRULayer(3), "lstm": LSTMLayer(3),
             "bidirectional": Bidirectional(LSTMLayer(3))}
 

@@ -45,11 +45,6 @@ def finish(pending):
     return as_numpy(pending)
 
 
-def blockwise(blocks, *arrays):
-    """:func:`start` and :func:`finish` in one: ``sigma_k'(z)`` blockwise, as numpy."""
-    return finish(start(blocks, *arrays))
-
-
 @functools.lru_cache(maxsize=None)
 def _jitted(blocks):
     """Built and jitted once per tuple of activations."""
