@@ -136,11 +136,18 @@ class Activation:
     def __repr__(self):
         return f"Activation({self.name!r})"
 
-    def __call__(self, z):
-        """sigma(z) for a numpy array ``z`` of any shape."""
+    def __call__(self, z, out=None):
+        """sigma(z) for a numpy array ``z`` of any shape, written into ``out`` when given."""
+        if isinstance(self.numpy_function, np.ufunc):  # tanh: straight into ``out``
+            return self.numpy_function(z, out=out)
         if self.numpy_function is not None:
-            return self.numpy_function(z)
-        return call_at_precision(self._forward, z)
+            h = self.numpy_function(z)
+        else:
+            h = call_at_precision(self._forward, z)
+        if out is None:
+            return h
+        out[...] = h
+        return out
 
     def derivative(self, z):
         """sigma'(z) elementwise, shape of ``z`` (elementwise activations only)."""

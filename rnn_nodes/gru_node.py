@@ -56,7 +56,7 @@ class GRUNode:
         self.gate_activation = gate_activation
         self.activation = activation
 
-    def forward(self, z_layer_t, h_prev, out=None):
+    def forward(self, z_layer_t, h_prev, out=None, h_out=None):
         """One step from the previous state ``h_prev``.
 
         Parameters
@@ -67,6 +67,8 @@ class GRUNode:
         out : ndarray of shape (batch, 3n), optional
             Where to write the pre-activations ``a_r, a_z, a_n`` (it may be
             ``z_layer_t`` itself): the layer keeps all steps' in one array.
+        h_out : ndarray of shape (batch, n), optional
+            Where to write ``h_t`` (the step's slice of the layer's output).
 
         Returns
         -------
@@ -82,7 +84,7 @@ class GRUNode:
         self.a_n = np.add(z_layer_t[:, 2 * n:], r * self.h_n, out=a[:, 2 * n:])
         n_t = self.activation(self.a_n)
         self.gates, self.h_prev = (r, z, n_t), h_prev
-        return n_t + z * (h_prev - n_t)  # (1 - z) * n + z * h_{t-1}
+        return np.add(n_t, z * (h_prev - n_t), out=h_out)  # (1 - z) * n + z * h_{t-1}
 
     def backward(self, dC_dh, ds_rz_t, dtanh_n_t, W_time_T=None):
         """The recurrent backward equations of this step.

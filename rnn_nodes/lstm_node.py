@@ -50,7 +50,7 @@ class LSTMNode:
         self.gate_activation = gate_activation
         self.activation = activation
 
-    def forward(self, z_layer_t, h_prev, c_prev, out=None):
+    def forward(self, z_layer_t, h_prev, c_prev, out=None, c_out=None, h_out=None):
         """One step from the previous state ``(h_prev, c_prev)``.
 
         Parameters
@@ -62,6 +62,9 @@ class LSTMNode:
         out : ndarray of shape (batch, 4n), optional
             Where to write the pre-activations ``a_t`` (it may be
             ``z_layer_t`` itself): the layer keeps all steps' in one array.
+        c_out, h_out : ndarray of shape (batch, n), optional
+            Where to write ``c_t`` and ``h_t`` (the layer's array of all cell
+            states, and the step's slice of its output).
 
         Returns
         -------
@@ -72,11 +75,11 @@ class LSTMNode:
         self.a_t = a = np.add(h_prev @ self.params["W_time"], z_layer_t, out=out)
         i_f = s(a[:, :2 * n])  # i and f in one call
         i, f, g, o = i_f[:, :n], i_f[:, n:], tanh(a[:, 2 * n:3 * n]), s(a[:, 3 * n:])
-        c_t = f * c_prev
+        c_t = np.multiply(f, c_prev, out=c_out)
         c_t += i * g
         self.tanh_c_t = tanh(c_t)
         self.gates, self.c_prev, self.c_t = (i, f, g, o), c_prev, c_t
-        return o * self.tanh_c_t, c_t
+        return np.multiply(o, self.tanh_c_t, out=h_out), c_t
 
     def backward(self, dC_dh, dC_dc, dgates_t, dtanh_c_t, W_time_T=None, out=None):
         """The recurrent backward equations of this step.

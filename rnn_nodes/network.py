@@ -228,7 +228,8 @@ class RNN(NetworkChecks):
     # forward and backward -----------------------------------------------------
 
     @with_blas_threads
-    def forward(self, X, h0=None, c0=None, *, lengths=None, return_states=False):
+    def forward(self, X, h0=None, c0=None, *, lengths=None, return_states=False,
+                start_derivatives=False):
         """Output of the network; caches what :meth:`backward` needs.
 
         Parameters
@@ -251,6 +252,12 @@ class RNN(NetworkChecks):
             output is zero there).
         return_states : bool, default=False
             Also return the final states.
+        start_derivatives : bool, default=False
+            A :meth:`backward` of this pass follows (as in :meth:`train_step`
+            and :meth:`gradients`): the recurrent layers dispatch their
+            activation derivatives to JAX in pieces while they run, so that
+            JAX computes them on the other core during the forward pass.
+            The output is the same either way.
 
         Returns
         -------
@@ -267,13 +274,14 @@ class RNN(NetworkChecks):
         h0 = self._check_initial_states(h0, len(X))
         c0 = self._check_initial_states(c0, len(X), "c0")
         padded = {} if lengths is None else {"lengths": lengths}
+        started = {"start_derivatives": check_bool(start_derivatives, "start_derivatives")}
         H = X
         states, cells = iter(h0), iter(c0)
         for layer in self.layers:
             if layer.cell_state:
-                H = layer.forward(H, next(states), next(cells), **padded)
+                H = layer.forward(H, next(states), next(cells), **padded, **started)
             elif layer.recurrent:
-                H = layer.forward(H, next(states), **padded)
+                H = layer.forward(H, next(states), **padded, **started)
             else:
                 H = layer.forward(H, **padded)
         mask = self.output_mask(lengths, H.shape[1])
@@ -390,7 +398,7 @@ class RNN(NetworkChecks):
         Gradients
             ``X`` is padded like the input, zero at the padded steps.
         """
-        self.forward(X, h0, c0, lengths=lengths)
+        self.forward(X, h0, c0, lengths=lengths, start_derivatives=True)
         dX = self.backward(t, dh_n, dc_n)
         return Gradients(
             params=[{k: v.copy() for k, v in layer.grads.items()} for layer in self.layers],
@@ -553,7 +561,7 @@ class RNN(NetworkChecks):
         y_hat : ndarray
             The output before the update.
         """
-        y_hat = self.forward(X, h0, c0, lengths=lengths)
+        y_hat = self.forward(X, h0, c0, lengths=lengths, start_derivatives=True)
         self.backward(t, input_gradient=False)
         cost = self.batch_cost
         if not np.isfinite(cost):

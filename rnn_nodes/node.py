@@ -55,7 +55,7 @@ class Node:
     def is_recurrent(self):
         return "W_time" in self.params
 
-    def forward(self, z_layer_t, h_time=None, out=None):
+    def forward(self, z_layer_t, h_time=None, out=None, h_out=None):
         """h_t = sigma(z_layer_t + h_time @ W_time + b_time).
 
         Parameters
@@ -69,6 +69,8 @@ class Node:
             Where to write ``z_t`` (it may be ``z_layer_t`` itself): a layer
             keeps the pre-activations of all its steps in one array, for
             the derivatives.
+        h_out : ndarray of shape (batch, n), optional
+            Where to write ``h_t`` (the step's slice of the layer's output).
 
         Returns
         -------
@@ -79,7 +81,7 @@ class Node:
             z_t = np.add(h_time @ self.params["W_time"], z_layer_t, out=out)
             z_t += self.params["b_time"]
         self.z_t = z_t
-        self.h_t = self.activation(z_t)
+        self.h_t = self.activation(z_t, out=h_out)
         return self.h_t
 
     def backward(self, dC_dh, dsigma_t=None, W_time_T=None, out=None):

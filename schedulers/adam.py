@@ -84,8 +84,16 @@ class Adam(Scheduler):
 
     def _update(self, g, state):
         t = state.t + 1
-        m = self.rho * state.m + (1 - self.rho) * g
-        v = self.rho2 * state.v + (1 - self.rho2) * g * g
-        m_hat = m / (1 - self.rho**t)
-        v_hat = v / (1 - self.rho2**t)
-        return self.eta * m_hat / (np.sqrt(v_hat) + self.eps), AdamState(t=t, m=m, v=v)
+        # the formulas above, operation for operation, each result written
+        # into an array made in this update (never into the state given)
+        m = np.multiply(self.rho, state.m, out=np.empty_like(state.m))
+        m += (1 - self.rho) * g
+        v = np.multiply(self.rho2, state.v, out=np.empty_like(state.v))
+        v += (1 - self.rho2) * g * g
+        change = np.divide(m, 1 - self.rho**t, out=np.empty_like(m))  # m_hat
+        change *= self.eta
+        denominator = np.divide(v, 1 - self.rho2**t, out=np.empty_like(v))  # v_hat
+        np.sqrt(denominator, out=denominator)
+        denominator += self.eps
+        change /= denominator
+        return change, AdamState(t=t, m=m, v=v)

@@ -9,10 +9,10 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-from rnn_nodes import ACTIVATIONS, GRULayer, LSTMLayer, RNNLayer
+from rnn_nodes import ACTIVATIONS, RNN, GRULayer, LSTMLayer, RNNLayer
 from rnn_nodes.activations import get_activation
-from rnn_nodes.layers import Bidirectional
-from rnn_nodes.layers.derivatives import _jitted, finish, start
+from rnn_nodes.layers import Bidirectional, derivatives
+from rnn_nodes.layers.derivatives import _jitted, finish, piece_ends, start
 
 S, TANH = ACTIVATIONS["sigmoid"], ACTIVATIONS["tanh"]
 
@@ -81,3 +81,66 @@ def test_started_derivatives_give_the_same_backward_and_never_a_stale_one(name):
         np.testing.assert_array_equal(dX, expected_dX)
         for key, value in grads.items():
             np.testing.assert_array_equal(value, expected[key], err_msg=key)
+
+
+@pytest.mark.parametrize("time, size, expected", [
+    (28, 2 ** 19, (14, 21, 25, 28)),
+    (200, 2 ** 20, (100, 150, 175, 200)),
+    (8, 2 ** 19, (4, 6, 7, 8)),
+    (7, 2 ** 20, (7,)),  # too few steps to split
+    (28, 2 ** 19 - 1, (28,)),  # small enough for one call
+])
+def test_piece_ends(time, size, expected):
+    assert piece_ends(time, size) == expected
+
+
+def _stack(name):
+    """A small network with the layer ``name``, a padded batch and its targets."""
+    net = RNN(cost="mse", dtype="float64", seed=3,
+              bptt_limit=4 if name.endswith("truncated") else None)
+    net.add_InputLayer(2)
+    kind = name.split("_")[0]
+    if kind == "rnn":
+        net.add_RNNLayer(5)
+    elif kind == "gru":
+        net.add_GRULayer(5)
+    elif kind == "lstm":
+        net.add_LSTMLayer(5)
+    else:
+        net.add_LSTMLayer(5, bidirectional=True)
+    net.add_RNNLayer(4, activation="relu")
+    net.add_OutputLayer(1)
+    rng = np.random.default_rng(4)
+    X, t = rng.normal(size=(6, 11, 2)), rng.normal(size=(6, 11, 1))
+    return net, X, t, np.array([11, 11, 9, 4, 1, 11])
+
+
+@pytest.mark.parametrize("name", ["rnn", "gru", "lstm", "bidirectional", "rnn_truncated",
+                                  "lstm_truncated"])
+@pytest.mark.parametrize("padded", [False, True])
+def test_derivatives_started_in_pieces_give_the_same_gradients(name, padded, monkeypatch):
+    """forward(start_derivatives=True) splits the JAX calls; the gradients stay bit for bit."""
+    net, X, t, lengths = _stack(name)
+    padding = {"lengths": lengths} if padded else {}
+    expected = net.gradients(X, t, **padding)
+    monkeypatch.setattr(derivatives, "PIECES_FROM", 0)  # every layer in pieces
+    calls = []
+    original = derivatives.start
+    monkeypatch.setattr(derivatives, "start", lambda *a: calls.append(a) or original(*a))
+    pieces = net.gradients(X, t, **padding)
+    assert len(calls) == 4 * len(net.recurrent_layers) + (name == "bidirectional") * 4
+    for layer_expected, layer_pieces in zip(expected.params, pieces.params):
+        for key, value in layer_expected.items():
+            np.testing.assert_array_equal(layer_pieces[key], value, err_msg=key)
+    for h0_expected, h0_pieces in zip(expected.h0, pieces.h0):
+        np.testing.assert_array_equal(h0_pieces, h0_expected)
+
+
+def test_forward_with_started_derivatives_gives_the_same_output(monkeypatch):
+    net, X, _, lengths = _stack("lstm")
+    expected = net.forward(X, lengths=lengths)
+    monkeypatch.setattr(derivatives, "PIECES_FROM", 0)
+    np.testing.assert_array_equal(net.forward(X, lengths=lengths, start_derivatives=True),
+                                  expected)
+    with pytest.raises(TypeError, match="start_derivatives"):
+        net.forward(X, start_derivatives="yes")

@@ -114,7 +114,7 @@ class Bidirectional(Layer):
         self.zero_grads()
         self.n_in = n_in
 
-    def forward(self, H, h0=None, c0=None, lengths=None):
+    def forward(self, H, h0=None, c0=None, lengths=None, *, start_derivatives=False):
         """Both directions over ``H``, merged.
 
         Parameters
@@ -127,6 +127,9 @@ class Bidirectional(Layer):
         lengths : ndarray of shape (batch,), optional
             Steps ``t >= lengths[b]`` are padding; the reverse direction runs
             from ``lengths[b] - 1`` down to 0.
+        start_derivatives : bool, default=False
+            Passed to both directions (see :meth:`RNNLayer.forward
+            <rnn_nodes.layers.RNNLayer.forward>`).
 
         Returns
         -------
@@ -142,7 +145,8 @@ class Bidirectional(Layer):
             if self.cell_state:
                 states.append(None if c0 is None else c0[d])
             H_d = H if d == 0 else reverse_time(H, self.reversal)
-            outputs.append(layer.forward(H_d, *states, **padded))
+            outputs.append(layer.forward(H_d, *states, **padded,
+                                         start_derivatives=start_derivatives))
         out_forward, out_reverse = outputs[0], reverse_time(outputs[1], self.reversal)
         self.h_last = np.stack([layer.h_last for layer, _ in self.directions])
         if self.cell_state:

@@ -69,8 +69,7 @@ class GRULayer(GatedLayer):
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
-        (dgates,) = self._take_derivatives()  # s'(a_r), s'(a_z), tanh'(a_n)
-        ds_rz, dtanh_n = dgates[..., :2 * n], dgates[..., 2 * n:]
+        dgates = self._take_derivatives()  # s'(a_r), s'(a_z), tanh'(a_n) by step
         W_time_T = transposed(self.params["W_time"])
         delta_layer = np.empty((budgets, batch, time, 3 * n), dC_dH.dtype)
         delta_time = np.empty_like(delta_layer)
@@ -80,8 +79,9 @@ class GRULayer(GatedLayer):
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh = dC_dH[:, :, t] + dC_dh_next
+            (dgates_t,) = dgates[t]
             d_layer, d_time, dC_dh_prev = self.nodes[t].backward(
-                dC_dh, ds_rz[t], dtanh_n[t], W_time_T)
+                dC_dh, dgates_t[:, :2 * n], dgates_t[:, 2 * n:], W_time_T)
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             if self.active is not None:  # padded rows: no delta, dC/dh passed on as it came
                 (d_layer, d_time), (dC_dh_next,) = through_padding(
@@ -97,7 +97,7 @@ class GRULayer(GatedLayer):
         dC_dH_layer = input_projection_gradient(delta_layer, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
-    def _dispatch_derivatives(self):
-        """s'(a_r), s'(a_z), tanh'(a_n) of every step, (time, batch, 3n), from Z."""
+    def _dispatch_derivatives(self, start, stop):
+        """s'(a_r), s'(a_z), tanh'(a_n) of those steps, (steps, batch, 3n), from Z."""
         s, tanh = self.gate_activation, self.activation
-        return derivatives.start(((s, s, tanh),), self.Z)
+        return derivatives.start(((s, s, tanh),), self.Z[start:stop])

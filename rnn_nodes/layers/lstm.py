@@ -68,7 +68,7 @@ class LSTMLayer(GatedLayer):
         n = self.n_features
         self.params["b_layer"][n:2 * n] = self.forget_bias
 
-    def forward(self, H, h0=None, c0=None, lengths=None):
+    def forward(self, H, h0=None, c0=None, lengths=None, *, start_derivatives=False):
         """Run the nodes for t = 0 .. T-1.
 
         Parameters
@@ -78,6 +78,9 @@ class LSTMLayer(GatedLayer):
             Initial hidden and cell states; zeros if None.
         lengths : ndarray of shape (batch,), optional
             Steps ``t >= lengths[b]`` are padding: both states are kept through them.
+        start_derivatives : bool, default=False
+            A backward pass follows: dispatch the derivatives in pieces as
+            the steps are computed (see :meth:`start_derivatives`).
 
         Returns
         -------
@@ -87,23 +90,29 @@ class LSTMLayer(GatedLayer):
         h_t, c_t = self._initial(h0, H), self._initial(c0, H)
         self.H, self.h0, self.c0 = H, h_t, c_t
         self.active = active = active_steps(lengths, time)
-        self._pending_derivatives = None
+        self._derivative_pieces = []
         # the input terms of all steps in one product (b_time needs no
         # recurrence either), time-major; each node adds its recurrent term in
-        # place, so A (time, batch, 4n) ends as every step's pre-activation
+        # place, so A (time, batch, 4n) ends as every step's pre-activation,
+        # and writes its cell state into C (time, batch, n)
+        n = self.n_features
         A = self.A = (H.swapaxes(0, 1) @ self.params["W_layer"]
                       + (self.params["b_layer"] + self.params["b_time"]))
+        C = self.C = np.empty((time, batch, n), H.dtype)
+        piece_ends = derivatives.piece_ends(time, A.size + C.size) if start_derivatives else ()
         self.nodes = [LSTMNode(self.params, self.gate_activation, self.activation)
                       for _ in range(time)]
-        out = np.empty((batch, time, self.n_features), H.dtype)
+        out = np.empty((batch, time, n), H.dtype)
         for t, node in enumerate(self.nodes):
-            h_new, c_new = node.forward(A[t], h_t, c_t, out=A[t])
-            if active is None:
-                h_t, c_t = h_new, c_new
+            if active is None:  # h_t straight into the output
+                h_t, c_t = node.forward(A[t], h_t, c_t, out=A[t], c_out=C[t], h_out=out[:, t])
             else:  # a padded step keeps both states
+                h_new, c_new = node.forward(A[t], h_t, c_t, out=A[t], c_out=C[t])
                 h_t = keep_state(active[:, t], h_new, h_t)
                 c_t = keep_state(active[:, t], c_new, c_t)
-            out[:, t] = h_t
+                out[:, t] = h_t
+            if t + 1 in piece_ends:
+                self._start_derivatives_until(t + 1)
         self.out = out
         self.h_last, self.c_last = h_t, c_t
         return out
@@ -128,7 +137,7 @@ class LSTMLayer(GatedLayer):
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
-        dgates, dtanh_c = self._take_derivatives()
+        derivatives_by_step = self._take_derivatives()
         W_time_T = transposed(self.params["W_time"])
         delta = np.empty((budgets, batch, time, 4 * n), dC_dH.dtype)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
@@ -140,8 +149,9 @@ class LSTMLayer(GatedLayer):
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh, dC_dc = dC_dH[:, :, t] + dC_dh_next, dC_dc_next
+            dgates_t, dtanh_c_t = derivatives_by_step[t]
             delta_t, dC_dh_prev, dC_dc_prev = self.nodes[t].backward(
-                dC_dh, dC_dc, dgates[t], dtanh_c[t], W_time_T, out=delta[:, :, t])
+                dC_dh, dC_dc, dgates_t, dtanh_c_t, W_time_T, out=delta[:, :, t])
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             dC_dc_next = one_step_back(dC_dc_prev, self.bptt_limit)
             if self.active is not None:  # padded rows: no delta, dC/dh and dC/dc passed on
@@ -158,8 +168,8 @@ class LSTMLayer(GatedLayer):
         dC_dH_layer = input_projection_gradient(delta, self.params)
         return dC_dH_layer if self.bptt_limit else dC_dH_layer[0]
 
-    def _dispatch_derivatives(self):
-        """s'(a) and tanh'(a) of every gate, (time, batch, 4n), and tanh'(c), (time, batch, n)."""
+    def _dispatch_derivatives(self, start, stop):
+        """s'(a) and tanh'(a) of every gate, (steps, batch, 4n), and tanh'(c), (steps, batch, n)."""
         s, tanh = self.gate_activation, self.activation
-        C = np.stack([node.c_t for node in self.nodes])
-        return derivatives.start(((s, s, tanh, s), (tanh,)), self.A, C)
+        return derivatives.start(((s, s, tanh, s), (tanh,)), self.A[start:stop],
+                                 self.C[start:stop])

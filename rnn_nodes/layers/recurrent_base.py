@@ -25,8 +25,9 @@ class RecurrentLayer(Layer):
     A subclass gives ``make_node()`` (a new node for one step, which writes
     its pre-activations into the layer's time-major array ``Z``; a cell with
     more than one state, the LSTM, overrides ``forward`` instead), its
-    ``_dispatch_derivatives()`` (the activation derivatives of the latest
-    pass, :mod:`rnn_nodes.layers.derivatives`), and names its ``gates``
+    ``_dispatch_derivatives(start, stop)`` (the activation derivatives of
+    those steps of the latest pass, :mod:`rnn_nodes.layers.derivatives`;
+    ``_take_derivatives()`` reads them by step), and names its ``gates``
     (stacked along the output axis of ``W_layer`` (n_in, G n) and ``W_time``
     (n, G n), in PyTorch's order) and the PyTorch module whose layout
     :meth:`set_torch_weights` reads.
@@ -55,9 +56,9 @@ class RecurrentLayer(Layer):
         self.h_last = None
         self.dh0 = None
         self.active = None
-        self._pending_derivatives = None
+        self._derivative_pieces = []
 
-    def forward(self, H, h0=None, lengths=None):
+    def forward(self, H, h0=None, lengths=None, *, start_derivatives=False):
         """Run the nodes for t = 0 .. T-1 (cells with one state, ``h``; an LSTM has its own).
 
         Parameters
@@ -67,6 +68,10 @@ class RecurrentLayer(Layer):
             Initial state; zeros if None.
         lengths : ndarray of shape (batch,), optional
             Steps ``t >= lengths[b]`` are padding: the state is kept through them.
+        start_derivatives : bool, default=False
+            A backward pass follows: dispatch the activation derivatives to
+            JAX in pieces as the steps are computed (see
+            :meth:`start_derivatives`).
 
         Returns
         -------
@@ -76,17 +81,22 @@ class RecurrentLayer(Layer):
         h_t = self._initial(h0, H)
         self.H, self.h0 = H, h_t
         self.active = active = active_steps(lengths, time)
-        self._pending_derivatives = None
+        self._derivative_pieces = []
         # the input terms of all steps in one product, time-major so that a
         # step's slice is contiguous; each node adds its recurrent term in
         # place, so Z (time, batch, G n) ends as every step's pre-activation
         Z = self.Z = input_projection(H.swapaxes(0, 1), self.params)
+        piece_ends = derivatives.piece_ends(time, Z.size) if start_derivatives else ()
         self.nodes = [self.make_node() for _ in range(time)]
         out = np.empty((batch, time, self.n_features), H.dtype)
         for t, node in enumerate(self.nodes):
-            h_new = node.forward(Z[t], h_t, out=Z[t])
-            h_t = h_new if active is None else keep_state(active[:, t], h_new, h_t)
-            out[:, t] = h_t
+            if active is None:  # h_t straight into the output
+                h_t = node.forward(Z[t], h_t, out=Z[t], h_out=out[:, t])
+            else:
+                h_t = keep_state(active[:, t], node.forward(Z[t], h_t, out=Z[t]), h_t)
+                out[:, t] = h_t
+            if t + 1 in piece_ends:
+                self._start_derivatives_until(t + 1)
         self.out = out
         self.h_last = h_t
         return out
@@ -96,18 +106,33 @@ class RecurrentLayer(Layer):
 
         JAX computes them on its own thread while the caller goes on (the
         network: the cost, the layers above); :meth:`backward` picks them up,
-        or computes them itself when nobody started them.
+        or computes them itself when nobody started them. Steps whose
+        derivatives the forward pass already started are not started again.
         """
-        self._pending_derivatives = self._dispatch_derivatives()
+        self._start_derivatives_until(len(self.nodes))
+
+    def _start_derivatives_until(self, stop):
+        """Dispatch the derivatives of the steps after the last dispatched one, up to ``stop``."""
+        pieces = self._derivative_pieces
+        start = pieces[-1][1] if pieces else 0
+        if start < stop:
+            pieces.append((start, stop, self._dispatch_derivatives(start, stop)))
 
     def _take_derivatives(self):
-        """The derivatives of the latest pass, as numpy: the started ones, or computed now."""
-        pending = self._pending_derivatives
-        self._pending_derivatives = None
-        return derivatives.finish(self._dispatch_derivatives() if pending is None else pending)
+        """The derivatives of the latest pass by step: the started ones, the rest started now.
 
-    def _dispatch_derivatives(self):
-        """:func:`rnn_nodes.layers.derivatives.start` of the layer's activations and caches."""
+        Returns
+        -------
+        StepDerivatives
+            ``[t]`` gives the tuple of step ``t``'s arrays (see
+            :class:`~rnn_nodes.layers.derivatives.StepDerivatives`).
+        """
+        self.start_derivatives()
+        pieces, self._derivative_pieces = self._derivative_pieces, []
+        return derivatives.StepDerivatives(pieces)
+
+    def _dispatch_derivatives(self, start, stop):
+        """:func:`rnn_nodes.layers.derivatives.start` of the activations of steps ``start .. stop - 1``."""
         raise NotImplementedError
 
     def check_sequence_input(self, sequence_input):
