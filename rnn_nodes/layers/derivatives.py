@@ -12,7 +12,7 @@ out the cost and the layers above run their backward loops; :func:`finish`
 waits for it when the layer's own loop begins. In training a layer starts
 it earlier still, in pieces of consecutive steps during its forward pass
 (:func:`piece_ends`), so that JAX works while the later steps are computed;
-:class:`StepDerivatives` reads them back step by step.
+:func:`finish_pieces` reads them back, step by step.
 """
 
 import functools
@@ -95,31 +95,27 @@ def piece_ends(time, size):
     return ((time + 1) // 2, (3 * time + 3) // 4, (7 * time + 7) // 8, time)
 
 
-class StepDerivatives:
-    """The derivatives of a layer's steps, from JAX calls that each covered consecutive steps.
+def finish_pieces(pieces):
+    """The derivatives of consecutive pieces of steps, each array indexable by step.
 
     Parameters
     ----------
     pieces : list of (int, int, tuple of jax.Array)
         ``(start, stop, dispatched)``: the result of :func:`start` on the
-        steps ``start .. stop - 1`` (time-major arrays), in order, covering
+        steps ``start .. stop - 1`` of time-major arrays, in order, covering
         every step.
 
-    ``steps[t]`` is a tuple of numpy arrays of step ``t``, one per array
-    given to :func:`start`, e.g. ``(sigma'(z_t),)`` of shape (batch, n); it
-    waits for its piece the first time one of its steps is read.
+    Returns
+    -------
+    tuple
+        One item per array given to :func:`start`: ``item[t]`` is step
+        ``t``'s derivatives. The numpy array itself for one piece; a list of
+        the steps' arrays for several (the backward loop reads the last
+        piece first, and JAX computes the pieces in the order they came, so
+        waiting for all of them costs no more than waiting for the last).
     """
-
-    def __init__(self, pieces):
-        self._pieces = pieces
-        self._finished = [None] * len(pieces)
-        self._piece_of = [k for k, (start, stop, _) in enumerate(pieces)
-                          for _ in range(start, stop)]
-
-    def __getitem__(self, t):
-        k = self._piece_of[t]
-        arrays = self._finished[k]
-        if arrays is None:
-            arrays = self._finished[k] = finish(self._pieces[k][2])
-        start = self._pieces[k][0]
-        return tuple(array[t - start] for array in arrays)
+    if len(pieces) == 1:
+        return finish(pieces[0][2])
+    finished = [finish(dispatched) for _, _, dispatched in pieces]
+    return tuple([step for arrays in finished for step in arrays[k]]
+                 for k in range(len(finished[0])))

@@ -69,7 +69,7 @@ class GRULayer(GatedLayer):
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
-        dgates = self._take_derivatives()  # s'(a_r), s'(a_z), tanh'(a_n) by step
+        (dgates,) = self._take_derivatives()  # s'(a_r), s'(a_z), tanh'(a_n) by step
         W_time_T = transposed(self.params["W_time"])
         delta_layer = np.empty((budgets, batch, time, 3 * n), dC_dH.dtype)
         delta_time = np.empty_like(delta_layer)
@@ -79,7 +79,7 @@ class GRULayer(GatedLayer):
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh = dC_dH[:, :, t] + dC_dh_next
-            (dgates_t,) = dgates[t]
+            dgates_t = dgates[t]
             d_layer, d_time, dC_dh_prev = self.nodes[t].backward(
                 dC_dh, dgates_t[:, :2 * n], dgates_t[:, 2 * n:], W_time_T)
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)

@@ -137,7 +137,7 @@ class LSTMLayer(GatedLayer):
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
-        derivatives_by_step = self._take_derivatives()
+        dgates, dtanh_c = self._take_derivatives()
         W_time_T = transposed(self.params["W_time"])
         delta = np.empty((budgets, batch, time, 4 * n), dC_dH.dtype)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
@@ -149,9 +149,8 @@ class LSTMLayer(GatedLayer):
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh, dC_dc = dC_dH[:, :, t] + dC_dh_next, dC_dc_next
-            dgates_t, dtanh_c_t = derivatives_by_step[t]
             delta_t, dC_dh_prev, dC_dc_prev = self.nodes[t].backward(
-                dC_dh, dC_dc, dgates_t, dtanh_c_t, W_time_T, out=delta[:, :, t])
+                dC_dh, dC_dc, dgates[t], dtanh_c[t], W_time_T, out=delta[:, :, t])
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)
             dC_dc_next = one_step_back(dC_dc_prev, self.bptt_limit)
             if self.active is not None:  # padded rows: no delta, dC/dh and dC/dc passed on

@@ -82,7 +82,7 @@ class RNNLayer(RecurrentLayer):
         """
         dC_dH = with_budgets(dC_dH, self.bptt_limit)
         budgets, batch, time, n = dC_dH.shape
-        dsigma = self._take_derivatives()
+        dsigma = self._take_derivatives()[0] if self.activation.elementwise else None
         W_time_T = transposed(self.params["W_time"])
         delta = np.empty_like(dC_dH)
         dC_dh_next = np.zeros((budgets, batch, n), dC_dH.dtype)
@@ -91,7 +91,7 @@ class RNNLayer(RecurrentLayer):
         for t in reversed(range(time)):
             # total gradient of h_t: from the layer above and from step t+1
             dC_dh = dC_dH[:, :, t] + dC_dh_next
-            dsigma_t = dsigma[t][0] if self.activation.elementwise else None
+            dsigma_t = None if dsigma is None else dsigma[t]
             delta_t, dC_dh_prev = self.nodes[t].backward(
                 dC_dh, dsigma_t, W_time_T, out=delta[:, :, t])
             dC_dh_next = one_step_back(dC_dh_prev, self.bptt_limit)

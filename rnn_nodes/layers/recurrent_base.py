@@ -119,17 +119,17 @@ class RecurrentLayer(Layer):
             pieces.append((start, stop, self._dispatch_derivatives(start, stop)))
 
     def _take_derivatives(self):
-        """The derivatives of the latest pass by step: the started ones, the rest started now.
+        """The derivatives of the latest pass: the started ones, the rest started now.
 
         Returns
         -------
-        StepDerivatives
-            ``[t]`` gives the tuple of step ``t``'s arrays (see
-            :class:`~rnn_nodes.layers.derivatives.StepDerivatives`).
+        tuple
+            One item per array of :meth:`_dispatch_derivatives`, indexable
+            by step (:func:`~rnn_nodes.layers.derivatives.finish_pieces`).
         """
         self.start_derivatives()
         pieces, self._derivative_pieces = self._derivative_pieces, []
-        return derivatives.StepDerivatives(pieces)
+        return derivatives.finish_pieces(pieces)
 
     def _dispatch_derivatives(self, start, stop):
         """:func:`rnn_nodes.layers.derivatives.start` of the activations of steps ``start .. stop - 1``."""
