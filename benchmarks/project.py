@@ -1,6 +1,7 @@
 """This project's network, built for a config and loaded with the shared weights."""
 
 from rnn_nodes import RNN
+from rnn_nodes.layers import derivatives
 from schedulers import Adam
 
 from benchmarks.configs import DTYPE, ETA
@@ -59,3 +60,33 @@ def gradients(net, X, t):
     cost = net.cost_value(X, t)
     grads = net.gradients(X, t).params
     return cost, {"recurrent": grads[1], "head": grads[2]}
+
+
+def starts_derivatives_in_pieces(config):
+    """Whether the recurrent layer of ``config`` starts its derivatives in pieces in training.
+
+    See :func:`rnn_nodes.layers.derivatives.piece_ends`: it does when the
+    pass has at least ``PIECES_FROM`` values to differentiate (an LSTM's four
+    gates and its cell states).
+    """
+    per_step = config.batch * config.hidden * (config.gates + (config.cell == "lstm"))
+    return len(derivatives.piece_ends(config.time, config.time * per_step)) > 1
+
+
+def other_dispatch_step(net, config, X, t):
+    """A training step of ``net`` with the other choice of :func:`starts_derivatives_in_pieces`.
+
+    Four pieces during the forward pass where the network makes one call, one
+    call where it makes pieces: the benchmark shows what the rule buys.
+    """
+    threshold = 2 ** 62 if starts_derivatives_in_pieces(config) else 0
+
+    def step():
+        rule = derivatives.PIECES_FROM
+        derivatives.PIECES_FROM = threshold
+        try:
+            return net.train_step(X, t)
+        finally:
+            derivatives.PIECES_FROM = rule
+
+    return step

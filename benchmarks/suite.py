@@ -23,6 +23,10 @@ DESCRIPTIONS = {
     "rnn_nodes": "rnn_nodes.RNN.train_step, one BLAS thread (the default blas_threads=1)",
     "rnn_nodes_blas_default": "rnn_nodes.RNN.train_step with blas_threads=None "
                               "(OpenBLAS' default threads), timed alone after the others",
+    "rnn_nodes_other_dispatch": "rnn_nodes.RNN.train_step with the activation derivatives "
+                                "dispatched the other way: in four pieces during the forward "
+                                "pass where rnn_nodes makes one call after it, or one call "
+                                "where it makes pieces (rnn_nodes.layers.derivatives.piece_ends)",
     REFERENCE: "pure JAX over lax.scan, jit(value_and_grad + Adam)",
     "prototype": "per-node numpy loop, derivative rebuilt as un-jitted "
                  "vmap(vmap(grad(f))) at every node; one BLAS thread",
@@ -84,6 +88,9 @@ def _steps(config, weights, X, t, repeats):
     if project.unavailable_reason(config) is None:
         net = project.build_network(config, weights)
         steps["rnn_nodes"] = (lambda: net.train_step(X, t), repeats.warmup, repeats.repeats)
+        other = project.build_network(config, weights)
+        steps["rnn_nodes_other_dispatch"] = (project.other_dispatch_step(other, config, X, t),
+                                             repeats.warmup, repeats.repeats)
     steps["prototype"] = (_one_blas_thread(PrototypeNetwork(config, weights), X, t),
                           repeats.prototype_warmup, repeats.prototype_repeats)
     steps["numpy_floor"] = (_one_blas_thread(NumpyFloor(config, weights), X, t),
@@ -117,7 +124,8 @@ def _skipped(config):
     reasons = {}
     lstm = project.unavailable_reason(config)
     if lstm:
-        reasons["rnn_nodes"] = reasons["rnn_nodes_blas_default"] = lstm
+        for name in ("rnn_nodes", "rnn_nodes_blas_default", "rnn_nodes_other_dispatch"):
+            reasons[name] = lstm
     if not torch_rnn.available():
         reasons["torch_1thread"] = "torch is not installed (never a dependency)"
     return reasons

@@ -4,6 +4,7 @@ No timing is asserted: CI must not fail because the machine is busy.
 """
 
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -15,8 +16,8 @@ from benchmarks.configs import CONFIGS, make_batch, make_weights
 from benchmarks.scaling import linear_fit
 from rnn_nodes import RNN
 
-IMPLEMENTATIONS = {"rnn_nodes", "rnn_nodes_blas_default", "reference_jax", "prototype",
-                   "torch_1thread", "numpy_floor"}
+IMPLEMENTATIONS = {"rnn_nodes", "rnn_nodes_blas_default", "rnn_nodes_other_dispatch",
+                   "reference_jax", "prototype", "torch_1thread", "numpy_floor"}
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +97,35 @@ def test_lstm_config_runs_or_says_why(quick_run):
         assert result["gradient_check"]["rnn_nodes"]["passed"]
     else:
         assert entry["status"] == "skipped" and "LSTM not available" in entry["reason"]
+
+
+def test_which_configs_start_their_derivatives_in_pieces():
+    from benchmarks.project import starts_derivatives_in_pieces
+    # 28 x 64 x 128 = 229,376 tanh values; the LSTM of C has 28 x 64 x 640 = 1,146,880
+    assert [starts_derivatives_in_pieces(CONFIGS[k]) for k in "ABC"] == [False, False, True]
+    assert not starts_derivatives_in_pieces(CONFIGS["tinyC"])
+
+
+@pytest.mark.parametrize("name", ["tinyA", "tinyC"])
+def test_the_other_dispatch_trains_the_same_weights_and_restores_the_rule(name, monkeypatch):
+    from benchmarks.project import build_network, other_dispatch_step
+    from rnn_nodes.layers import derivatives
+
+    config = replace(CONFIGS[name], time=10)  # enough steps for pieces
+    rng = np.random.default_rng(3)
+    weights = make_weights(config, rng)
+    X, t = make_batch(config, rng)
+    usual, other = build_network(config, weights), build_network(config, weights)
+    pieces = []
+    original = derivatives.start
+    monkeypatch.setattr(derivatives, "start", lambda *a: pieces.append(a) or original(*a))
+    step = other_dispatch_step(other, config, X, t)
+    rule = derivatives.PIECES_FROM
+    for _ in range(3):
+        usual.train_step(X, t)
+        step()
+    assert derivatives.PIECES_FROM == rule
+    assert len(pieces) == 3 * (1 + 4)  # each step: one call (usual), four pieces (other)
+    for a, b in zip(usual.layers[1:], other.layers[1:]):
+        for key in a.params:
+            np.testing.assert_array_equal(a.params[key], b.params[key], err_msg=key)
