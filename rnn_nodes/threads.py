@@ -1,11 +1,12 @@
 """How many BLAS threads the network's matrix products use.
 
-Measured on the project's 2-core machines (``python -m benchmarks``, config A:
-batch 64, 28 steps, 128 hidden units): with nothing else running, OpenBLAS'
-two threads made a training step 4-15 % faster than one (4.3 ms against
-4.6 ms); with other work on the machine they made it 14 times slower (80 ms
-against 5.6 ms): the matrices of one time step are too small to split, and
-the spinning threads fight with JAX's pool and everything else. So the
+Measured on the project's 2-core machines (``python -m benchmarks``): with
+nothing else running, OpenBLAS' two threads made a training step between 5 %
+slower and 7 % faster than one (2026-12-01: config A 3.96 against 3.76 ms, C
+13.5 against 13.8 ms); with other work on the machine they made config A 14
+times slower (an earlier run: 80 ms against 5.6 ms): the matrices of one time
+step are too small to split, and the spinning threads fight with JAX's pool
+and everything else. So the
 network limits BLAS to one thread while it computes, by default, and
 restores the caller's setting afterwards; ``RNN(blas_threads=None)`` leaves
 the setting alone, for a machine you have to yourself.

@@ -213,3 +213,16 @@ def test_large_inputs_give_finite_softmax_and_vector_jacobian(dtype):
     vjp = ACTIVATIONS["softmax"].vector_jacobian(z, g)
     assert np.all(np.isfinite(vjp))
     np.testing.assert_allclose(vjp, 0.0, atol=1e-30)  # a saturated softmax is locally flat
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS) + ["users"])
+def test_forward_into_out_is_the_forward_bit_for_bit(name):
+    """``activation(z, out=view)`` writes what ``activation(z)`` returns and returns the view."""
+    activation = (get_activation(lambda z: z / (1 + jnp.abs(z))) if name == "users"
+                  else ACTIVATIONS[name])
+    z = np.random.default_rng(5).normal(scale=3.0, size=(4, 6)).astype(np.float32)
+    output = np.full((4, 3, 6), np.nan, np.float32)  # (batch, time, n): write step 1
+    written = activation(z, out=output[:, 1])
+    assert written is not None and np.shares_memory(written, output)
+    np.testing.assert_array_equal(output[:, 1], activation(z))
+    assert np.isnan(output[:, [0, 2]]).all()  # the other steps untouched

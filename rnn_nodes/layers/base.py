@@ -45,11 +45,16 @@ class Layer(ABC):
         Gradients inside a recurrent stack may carry a leading axis of
         truncation budgets, ``(budgets, batch, time, n)``; a layer passes it
         on unchanged.
-    ``start_derivatives()``
+    ``start_derivatives()``, ``forward(H, ..., start_derivatives=True)``
         Recurrent layers only: dispatch the activation derivatives of the
         latest forward pass to JAX and return at once; ``backward`` waits for
         them. The network starts every layer's when its backward pass
-        begins, so JAX computes them beside the layers above.
+        begins, so JAX computes them beside the layers above. In training it
+        passes ``start_derivatives=True`` to ``forward``: a layer with many
+        values to differentiate then starts them in pieces while its steps
+        run (:func:`rnn_nodes.layers.derivatives.piece_ends`), the rest when
+        its last step is done; ``start_derivatives()`` starts only what was
+        not started yet.
     ``backward(dC_dH, ..., input_gradient=False)``
         Recurrent layers only: the parameter gradients (and ``dh0``) as
         always, but dC/dH of the input is not computed and None is returned.

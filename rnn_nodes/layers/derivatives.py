@@ -68,15 +68,15 @@ PIECES_FROM = 2 ** 19
 def piece_ends(time, size):
     """After which steps a forward pass starts the derivatives of the steps before.
 
-    Each dispatch costs the calling thread some 40-100 µs, so a layer whose
-    derivatives JAX computes in about that time (``size``, the number of
-    values, below :data:`PIECES_FROM`: config A of ``python -m benchmarks``)
-    starts them all at once when its last step is done. A larger one starts
-    them in pieces while its later steps are computed (config C, an LSTM of
-    1.1 million values, trains 15-20 % faster so). The backward loop needs
-    the last steps first, so the pieces shrink towards the end: half the
-    steps, a quarter, an eighth, the rest. What JAX still has to do when the
-    forward pass ends is the last piece only.
+    Every dispatch costs the calling thread time, so a layer with few values
+    to differentiate (``size`` below :data:`PIECES_FROM`: configs A and B of
+    ``python -m benchmarks``) starts them all at once when its last step is
+    done. A larger one (config C, an LSTM with 1.1 million values) starts
+    them in pieces while its later steps are computed. The benchmark times
+    the other choice beside the network's on every config. The backward
+    loop needs the last steps first, so the pieces shrink towards the end:
+    half the steps, a quarter, an eighth, the rest. What JAX still has to do
+    when the forward pass ends is the last piece only.
 
     Parameters
     ----------

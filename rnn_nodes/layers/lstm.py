@@ -79,8 +79,10 @@ class LSTMLayer(GatedLayer):
         lengths : ndarray of shape (batch,), optional
             Steps ``t >= lengths[b]`` are padding: both states are kept through them.
         start_derivatives : bool, default=False
-            A backward pass follows: dispatch the derivatives in pieces as
-            the steps are computed (see :meth:`start_derivatives`).
+            A backward pass follows: dispatch the activation derivatives to
+            JAX during the pass, in pieces as the steps are computed when
+            they are many (:func:`~rnn_nodes.layers.derivatives.piece_ends`),
+            else once the last step is done (see :meth:`start_derivatives`).
 
         Returns
         -------

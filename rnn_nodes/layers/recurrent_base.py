@@ -70,8 +70,9 @@ class RecurrentLayer(Layer):
             Steps ``t >= lengths[b]`` are padding: the state is kept through them.
         start_derivatives : bool, default=False
             A backward pass follows: dispatch the activation derivatives to
-            JAX in pieces as the steps are computed (see
-            :meth:`start_derivatives`).
+            JAX during the pass, in pieces as the steps are computed when
+            they are many (:func:`~rnn_nodes.layers.derivatives.piece_ends`),
+            else once the last step is done (see :meth:`start_derivatives`).
 
         Returns
         -------
