@@ -85,10 +85,12 @@ class Adam(Scheduler):
     def _update(self, g, state):
         t = state.t + 1
         # the formulas above, operation for operation, each result written
-        # into an array made in this update (never into the state given)
-        m = np.multiply(self.rho, state.m, out=np.empty_like(state.m))
+        # into an array made in this update (never into the state given), of
+        # the dtype the formulas would give
+        dtype = np.result_type(state.m, state.v, g)
+        m = np.multiply(self.rho, state.m, out=np.empty(g.shape, dtype))
         m += (1 - self.rho) * g
-        v = np.multiply(self.rho2, state.v, out=np.empty_like(state.v))
+        v = np.multiply(self.rho2, state.v, out=np.empty(g.shape, dtype))
         v += (1 - self.rho2) * g * g
         change = np.divide(m, 1 - self.rho**t, out=np.empty_like(m))  # m_hat
         change *= self.eta

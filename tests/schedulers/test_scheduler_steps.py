@@ -172,3 +172,27 @@ HAND_WORKED = {
 
 def test_every_registered_scheduler_has_hand_worked_steps():
     assert set(HAND_WORKED) == set(SCHEDULERS)
+
+
+@pytest.mark.parametrize("param_dtype, grad_dtype", [
+    (np.float32, np.float32), (np.float64, np.float64),
+    (np.float32, np.float64), (np.float64, np.float32),
+])
+def test_adam_is_its_formulas_bit_for_bit(param_dtype, grad_dtype):
+    """Adam computes in place, but exactly the operations of Algorithm 1, in their dtype."""
+    rng = np.random.default_rng(7)
+    param = rng.normal(size=(4, 3)).astype(param_dtype)
+    adam = Adam(eta=0.01, rho=0.8, rho2=0.99, eps=1e-6)
+    state = adam.init(param)
+    m, v = np.zeros_like(param), np.zeros_like(param)
+    for t in range(1, 5):
+        g = rng.normal(size=param.shape).astype(grad_dtype)
+        change, state = adam.update_change(g, state)
+        m_t = 0.8 * m + (1 - 0.8) * g  # as written in the docstring, dtype promotion included
+        v_t = 0.99 * v + (1 - 0.99) * g * g
+        expected = 0.01 * (m_t / (1 - 0.8**t)) / (np.sqrt(v_t / (1 - 0.99**t)) + 1e-6)
+        m, v = m_t.astype(param_dtype), v_t.astype(param_dtype)
+        assert change.dtype == grad_dtype and state.m.dtype == param_dtype
+        np.testing.assert_array_equal(change, expected.astype(grad_dtype))
+        np.testing.assert_array_equal(state.m, m)
+        np.testing.assert_array_equal(state.v, v)
