@@ -62,7 +62,7 @@ def _jitted(blocks):
 
 
 PIECES_FROM = 2 ** 19
-"""Pre-activations of one pass from which a layer starts its derivatives in pieces."""
+"""Values to differentiate in one pass from which a layer starts them in pieces (:func:`piece_ends`)."""
 
 
 def piece_ends(time, size):
@@ -111,8 +111,8 @@ def finish_pieces(pieces):
         One item per array given to :func:`start`: ``item[t]`` is step
         ``t``'s derivatives. The numpy array itself for one piece; a list of
         the steps' arrays for several (the backward loop reads the last
-        piece first, and JAX computes the pieces in the order they came, so
-        waiting for all of them costs no more than waiting for the last).
+        piece first, and the earlier ones were started earlier, so waiting
+        for all of them costs little more than waiting for the last).
     """
     if len(pieces) == 1:
         return finish(pieces[0][2])
