@@ -255,9 +255,10 @@ class RNN(NetworkChecks):
         start_derivatives : bool, default=False
             A :meth:`backward` of this pass follows (as in :meth:`train_step`
             and :meth:`gradients`): the recurrent layers dispatch their
-            activation derivatives to JAX in pieces while they run, so that
-            JAX computes them on the other core during the forward pass.
-            The output is the same either way.
+            activation derivatives to JAX during the forward pass, in pieces
+            while they run when there are many
+            (:func:`rnn_nodes.layers.derivatives.piece_ends`), so that JAX
+            computes them on the other core. The output is the same either way.
 
         Returns
         -------

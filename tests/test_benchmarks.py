@@ -99,11 +99,24 @@ def test_lstm_config_runs_or_says_why(quick_run):
         assert entry["status"] == "skipped" and "LSTM not available" in entry["reason"]
 
 
-def test_which_configs_start_their_derivatives_in_pieces():
-    from benchmarks.project import starts_derivatives_in_pieces
-    # 28 x 64 x 128 = 229,376 tanh values; the LSTM of C has 28 x 64 x 640 = 1,146,880
-    assert [starts_derivatives_in_pieces(CONFIGS[k]) for k in "ABC"] == [False, False, True]
-    assert not starts_derivatives_in_pieces(CONFIGS["tinyC"])
+@pytest.mark.parametrize("name, pieces", [("A", False), ("B", False), ("C", True)])
+def test_which_configs_start_their_derivatives_in_pieces(name, pieces, monkeypatch):
+    """The benchmark's count of values agrees with what the network's layer does."""
+    from benchmarks.project import build_network, starts_derivatives_in_pieces
+    from rnn_nodes.layers import derivatives
+
+    # A: 28 x 64 x 128 = 229,376 tanh values; the LSTM of C has 28 x 64 x 640 = 1,146,880
+    config = CONFIGS[name]
+    assert starts_derivatives_in_pieces(config) is pieces
+    rng = np.random.default_rng(0)
+    weights = make_weights(config, rng)
+    X, t = make_batch(config, rng)
+    net = build_network(config, weights)
+    calls = []
+    original = derivatives.start
+    monkeypatch.setattr(derivatives, "start", lambda *a: calls.append(a) or original(*a))
+    net.train_step(X, t)
+    assert len(calls) == (4 if pieces else 1)
 
 
 @pytest.mark.parametrize("name", ["tinyA", "tinyC"])

@@ -134,6 +134,7 @@ def test_derivatives_started_in_pieces_give_the_same_gradients(name, padded, mon
             np.testing.assert_array_equal(layer_pieces[key], value, err_msg=key)
     for h0_expected, h0_pieces in zip(expected.h0, pieces.h0):
         np.testing.assert_array_equal(h0_pieces, h0_expected)
+    np.testing.assert_array_equal(pieces.X, expected.X)
 
 
 def test_forward_with_started_derivatives_gives_the_same_output(monkeypatch):
