@@ -27,6 +27,8 @@ from rnn_nodes.sequences import (
 from rnn_nodes.threads import with_blas_threads
 from rnn_nodes.training import Layout, check_callbacks, train_epochs
 from rnn_nodes.validation import (
+    MAX_BLAS_THREADS,
+    MAX_STEPS,
     check_bool,
     check_dtype,
     check_non_negative_float,
@@ -103,7 +105,7 @@ class RNN(NetworkChecks):
         self.cost = get_cost(cost)
         self.scheduler = Adam() if scheduler is None else get_scheduler(scheduler)
         self.lmbd = check_non_negative_float(lmbd, "lmbd")
-        self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit")
+        self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit", MAX_STEPS)
         self.clip_norm = check_non_negative_float(clip_norm, "clip_norm", allow_none=True)
         if self.clip_norm == 0:
             raise ValueError("Received an invalid value for argument `clip_norm`, "
@@ -114,7 +116,8 @@ class RNN(NetworkChecks):
         except (TypeError, ValueError) as error:
             raise type(error)("Received an invalid value for argument `seed`, expected None "
                               f"or a non-negative integer, got {seed!r}: {error}") from None
-        self.blas_threads = check_optional_positive_int(blas_threads, "blas_threads")
+        self.blas_threads = check_optional_positive_int(blas_threads, "blas_threads",
+                                                        MAX_BLAS_THREADS)
         self.layers = []
         self.scheduler_states = {}
         self.is_trained = False

@@ -11,8 +11,47 @@ def _describe(value):
     return f"{type(value).__name__}: {value!r}"
 
 
-def check_positive_int(value, name):
-    """Return ``value`` as int if it is an integer >= 1, else raise."""
+MAX_UNITS = 2**24
+"""The most features (units) a layer may have: 16,777,216. A recurrent layer of more
+units would hold a recurrent matrix of more than 2**48 entries (1 PiB in float32), and one
+time step of one sample of a wider input is 64 MiB: no model that fits a machine comes
+near it, while a number past it (``10**12``) only fails later, deep in numpy."""
+
+MAX_BLAS_THREADS = 4096
+"""The most BLAS threads a network may ask for: more than any machine OpenBLAS runs on
+has cores (OpenBLAS is built for at most a few hundred); a larger number overflows the C
+int that threadpoolctl hands to the library."""
+
+MAX_STEPS = 2**31 - 1
+"""The most time steps a setting may count (``bptt_limit``, a length): no sequence has
+more steps than numpy can index with a C int, and a limit past every sequence's length
+truncates nothing; ``10**4000`` would only fail later, deep in numpy."""
+
+
+def _describe_size(value):
+    """``value`` as the message shows it: a huge integer by its size (``str`` of one of
+    more than 4,300 digits raises)."""
+    return str(value) if value < 10**40 else f"an integer of {value.bit_length()} bits"
+
+
+def check_positive_int(value, name, maximum=None):
+    """Return ``value`` as int if it is an integer in ``[1, maximum]``, else raise.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+        The argument's name, for the message.
+    maximum : int, optional
+        The largest value allowed (say why where you pass one); none if None.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an integer (bool included).
+    ValueError
+        If it is below 1 or above ``maximum``.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
             f"Received an invalid value for argument `{name}`, expected a "
@@ -23,11 +62,17 @@ def check_positive_int(value, name):
             f"Received an invalid value for argument `{name}`, expected a "
             f"positive integer, got {value}"
         )
+    if maximum is not None and value > maximum:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected a "
+            f"positive integer of at most {maximum}, got {_describe_size(int(value))}"
+        )
     return int(value)
 
 
-def check_optional_positive_int(value, name):
-    return None if value is None else check_positive_int(value, name)
+def check_optional_positive_int(value, name, maximum=None):
+    """None, or ``value`` checked by :func:`check_positive_int`."""
+    return None if value is None else check_positive_int(value, name, maximum)
 
 
 def check_non_negative_float(value, name, allow_none=False):

@@ -4,7 +4,7 @@ from abc import ABC, abstractmethod
 
 import numpy as np
 
-from rnn_nodes.validation import check_positive_int
+from rnn_nodes.validation import MAX_UNITS, check_positive_int
 
 
 class Layer(ABC):
@@ -88,7 +88,7 @@ class Layer(ABC):
     cell_state = False
 
     def __init__(self, n_features):
-        self.n_features = check_positive_int(n_features, "n_features")
+        self.n_features = check_positive_int(n_features, "n_features", MAX_UNITS)
         self.params = {}
         self.grads = {}
         self.n_in = None

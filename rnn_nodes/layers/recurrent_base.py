@@ -8,7 +8,7 @@ from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
 from rnn_nodes.layers.padding import active_steps, keep_state
 from rnn_nodes.layers.torch_layout import set_torch_weights
 from rnn_nodes.node import input_projection
-from rnn_nodes.validation import check_optional_positive_int
+from rnn_nodes.validation import MAX_STEPS, check_optional_positive_int
 
 
 class RecurrentLayer(Layer):
@@ -50,7 +50,7 @@ class RecurrentLayer(Layer):
 
     def __init__(self, n_features, bptt_limit=None):
         super().__init__(n_features)
-        self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit")
+        self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit", MAX_STEPS)
         self.nodes = []
         self.h0 = None
         self.h_last = None
