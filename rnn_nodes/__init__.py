@@ -7,7 +7,6 @@
 """
 
 from rnn_nodes.activations import ACTIVATIONS, Activation, get_activation
-from rnn_nodes.checkpoint import load_checkpoint
 from rnn_nodes.costs import COSTS, Cost, get_cost
 from rnn_nodes.estimators import RNNClassifier, RNNRegressor
 from rnn_nodes.gru_node import GRUNode
@@ -31,6 +30,7 @@ from rnn_nodes.preprocessing import (
     sliding_windows,
     to_channels_first,
 )
+from rnn_nodes.runs import load_checkpoint
 from rnn_nodes.sequences import States
 from rnn_nodes.training import (
     Callback,

@@ -3,17 +3,18 @@
 ``RNN.train(..., checkpoint_path=path, checkpoint_every=n)`` and the
 estimators' ``fit(..., checkpoint_path=path, checkpoint_every=n)`` write the run
 to ``path`` after every n-th epoch (counted from the start of the run). A
-checkpoint is a model file (:mod:`rnn_nodes.io`: one ``.npz`` read with
-``allow_pickle=False``, written to a temporary file that is then renamed over
-``path``), so a crash at any moment leaves the previous checkpoint whole. It
-holds everything the rest of the run depends on:
+checkpoint is a model file (:mod:`rnn_nodes.persistence`: one safetensors file,
+written to a temporary file that is then renamed over ``path``), so a crash at
+any moment leaves the previous checkpoint whole; a path that cannot be written
+fails before the first epoch. It holds everything the rest of the run depends on:
 
 - the weights and the scheduler states (Adam's moments and step counts);
 - the state of the network's random generator (``bit_generator.state``), which
   draws the shuffles of the epochs still to come;
-- the number of complete epochs and the history so far;
+- the number of complete epochs and the history so far (arrays ``history.<key>``);
 - for an estimator: its hyperparameters, fitted attributes and the state of its
-  convergence monitor (best value, epochs without improvement, best weights).
+  convergence monitor (best value, epochs without improvement, best weights as
+  the arrays ``best.layers.*`` and ``best.scheduler.*``).
 
 Called again with ``resume=True`` and the same data, training reads the file
 (when it exists; otherwise it starts afresh), checks that it was written by the
@@ -24,21 +25,36 @@ kills a training process with SIGKILL to check it).
 
 A checkpoint is also an ordinary model file: ``RNN.load(path)`` or
 ``RNNRegressor.load(path)`` read it as the model of its last complete epoch;
-:func:`load_checkpoint` also gives the epoch count and the history.
+:func:`rnn_nodes.load_checkpoint` also gives the epoch count and the history.
+
+This module is below the network in the import order: it never imports
+:mod:`rnn_nodes.network` or the estimators; their classes come in as arguments.
 """
 
 import json
 import os
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from rnn_nodes import io
+from rnn_nodes.persistence import (
+    ModelFileError,
+    network_config,
+    network_to_record,
+    paths,
+    read_model_file,
+    write_model_file,
+)
+from rnn_nodes.persistence.arrays import BEST, history_name, network_arrays
+from rnn_nodes.persistence.errors import field
 from rnn_nodes.training import Callback, restore, snapshot
 from rnn_nodes.validation import check_bool, check_positive_int
 
 NOT_COMPARED = ("rng", "is_trained", "blas_threads")
 """Entries of a network's configuration that may differ between a run and its resumption."""
+
+ARGUMENT = "checkpoint_path"
 
 
 class Checkpoint(Callback):
@@ -48,12 +64,16 @@ class Checkpoint(Callback):
 
     Parameters
     ----------
-    path : str or os.PathLike
-        Written exactly as given, atomically.
+    path : str, bytes or os.PathLike
+        Written exactly as given, atomically; ``.safetensors`` is the suffix to use.
     every : int, default=1
 
     Attributes
     ----------
+    path : str or bytes
+        The path as the file system takes it.
+    shown : str
+        The path as messages show it.
     epoch : int
         Complete epochs before this training call: 0, or those of the checkpoint resumed.
     earlier : dict of str to list of float, or None
@@ -61,10 +81,7 @@ class Checkpoint(Callback):
     """
 
     def __init__(self, path, every=1):
-        if not isinstance(path, (str, os.PathLike)):
-            raise TypeError("Received an invalid value for argument `checkpoint_path`, expected "
-                            f"a file path, got {type(path).__name__}: {path!r}")
-        self.path = os.fspath(path)
+        self.path, self.shown = paths.checked_path(path, ARGUMENT)
         self.every = check_positive_int(every, "checkpoint_every")
         self.epoch = 0
         self.earlier = None
@@ -78,7 +95,7 @@ class Checkpoint(Callback):
 
         Raises
         ------
-        rnn_nodes.io.ModelFileError
+        rnn_nodes.ModelFileError
             If the file is not a checkpoint of an ``RNN`` (a ``ValueError``).
         ValueError
             If it was written by a network built differently, or holds more than
@@ -86,23 +103,23 @@ class Checkpoint(Callback):
         """
         if not os.path.exists(self.path):
             return 0
-        record, arrays = read_checkpoint(self.path, ("RNN",))
-        loaded = io.network_from_archive(record["network"], arrays, type(net), self.path)
+        run = read_checkpoint(self.path, ("RNN",), type(net))
+        loaded = run.network
         differences = _differences(comparable_config(net), comparable_config(loaded))
         if differences:
-            raise ValueError(f"{self.path} holds a checkpoint of another network: its "
+            raise ValueError(f"{self.shown} holds a checkpoint of another network: its "
                              f"{', '.join(differences)} differ from this network's")
-        self._take(record, arrays, epochs)
+        self._take(run, epochs)
         restore(net, snapshot(loaded))
         net.rng, net.is_trained = loaded.rng, loaded.is_trained
-        self.earlier = {key: arrays[f"history/{key}"].tolist()
-                        for key in record["checkpoint"]["history"]}
+        self.earlier = {key: run.arrays[history_name(key)].tolist()
+                        for key in run.checkpoint["history"]}
         return self.epoch
 
-    def _take(self, record, arrays, epochs):
-        epoch = record["checkpoint"]["epoch"]
+    def _take(self, run, epochs):
+        epoch = run.checkpoint["epoch"]
         if epoch > epochs:
-            raise ValueError(f"{self.path} holds a run of {epoch} complete epochs, more than "
+            raise ValueError(f"{self.shown} holds a run of {epoch} complete epochs, more than "
                              f"`epochs`={epochs}")
         self.epoch = epoch
 
@@ -111,20 +128,22 @@ class Checkpoint(Callback):
     def on_train_begin(self, net, history):
         if self.earlier is not None and list(self.earlier) != list(history):
             raise ValueError(
-                f"{self.path} recorded {list(self.earlier)} per epoch, this run records "
+                f"{self.shown} recorded {list(self.earlier)} per epoch, this run records "
                 f"{list(history)}: resume with the validation data and metrics of the run")
         self.archive(net, self.epoch, history)  # a network that cannot be stored fails now
+        paths.check_writable(self.path, ARGUMENT)  # and a path that cannot be written
 
     def on_epoch_end(self, net, epoch, history):
         if epoch % self.every == 0:
-            io.write_archive(self.path, *self.archive(net, epoch, history))
+            write_model_file(self.path, *self.archive(net, epoch, history), argument=ARGUMENT)
         return False
 
     def archive(self, net, epoch, history):
         """The record and arrays of the checkpoint after ``epoch`` epochs."""
-        config, arrays = io.network_to_archive(net)
+        config, arrays = network_to_record(net)
+        config["is_trained"] = True  # written after a complete epoch: it predicts
         whole = self.whole_history(history)
-        arrays |= {f"history/{key}": np.asarray(values, np.float64)
+        arrays |= {history_name(key): np.asarray(values, np.float64)
                    for key, values in whole.items()}
         info = {"epoch": epoch, "every": self.every, "history": list(whole)}
         return {"kind": "RNN", "network": config, "checkpoint": info}, arrays
@@ -139,14 +158,14 @@ class EstimatorCheckpoint(Checkpoint):
     """A :class:`Checkpoint` of an estimator's ``fit``: its model file and its convergence monitor.
 
     The file is the estimator's model file (``history_`` up to the epoch written,
-    ``best_epoch_`` None as the fit is not over) with the monitor's state and,
-    under ``best/``, the best weights it keeps.
+    ``best_epoch_`` None as the fit is not over) with the monitor's state and the
+    best weights it keeps (arrays ``best.*``).
     """
 
     def __init__(self, estimator, path, every=1):
         super().__init__(path, every)
         self.estimator = estimator
-        self.log, self.monitor, self._saved_monitor = None, None, None
+        self.log, self.monitor, self._saved = None, None, None
 
     def resume(self, epochs):
         """Load the fit saved at ``path`` into the estimator; return its complete epochs.
@@ -155,7 +174,7 @@ class EstimatorCheckpoint(Checkpoint):
 
         Raises
         ------
-        rnn_nodes.io.ModelFileError
+        rnn_nodes.ModelFileError
             If the file is not a checkpoint of this kind of estimator.
         ValueError
             If it was written by a fit with other hyperparameters (``verbose``
@@ -164,29 +183,28 @@ class EstimatorCheckpoint(Checkpoint):
         estimator = self.estimator
         if not os.path.exists(self.path):
             return 0
-        record, arrays = read_checkpoint(self.path, (type(estimator).__name__,))
-        theirs = record.get("params")
-        if "monitor" not in record["checkpoint"] or not isinstance(theirs, dict):
-            raise io.ModelFileError(f"{self.path} is not a valid checkpoint: it holds no "
-                                    "monitor state or no hyperparameters")
+        loaded, run = type(estimator)._read_model_file(self.path, ARGUMENT)
+        if run.checkpoint is None or "monitor" not in run.checkpoint:
+            raise ModelFileError(self.shown, "it is a model file, not a checkpoint of a fit",
+                                 field("checkpoint.monitor"))
         ours = _jsonable(estimator._model_params())
+        theirs = _jsonable(loaded._model_params())
         differences = [key for key in sorted(set(ours) | set(theirs))
                        if key != "verbose" and ours.get(key) != theirs.get(key)]
         if differences:
-            raise ValueError(f"{self.path} holds a checkpoint of a fit with other "
+            raise ValueError(f"{self.shown} holds a checkpoint of a fit with other "
                              f"hyperparameters: {', '.join(differences)} differ")
-        self._take(record, arrays, epochs)
-        loaded = type(estimator).load(self.path)
+        self._take(run, epochs)
         estimator.__dict__.update({key: value for key, value in vars(loaded).items()
                                    if key.endswith("_") or key.startswith("_")})
-        self._saved_monitor = record, arrays
+        self._saved = run
         return self.epoch
 
     @property
     def stopped(self):
         """Whether the run resumed had already been stopped by its monitor."""
-        return (self._saved_monitor is not None
-                and self._saved_monitor[0]["checkpoint"]["monitor"]["stopped_epoch"] is not None)
+        return (self._saved is not None
+                and self._saved.checkpoint["monitor"]["stopped_epoch"] is not None)
 
     def watch(self, log, monitor):
         """The estimator's epoch log and convergence monitor of this fit."""
@@ -194,28 +212,23 @@ class EstimatorCheckpoint(Checkpoint):
 
     def on_train_begin(self, net, history):
         self.archive(net, self.epoch, history)  # an estimator that cannot be stored fails now
-        if self._saved_monitor is not None and self.monitor is not None:
-            record, arrays = self._saved_monitor
-            state = record["checkpoint"]["monitor"]
-            m = self.monitor
+        paths.check_writable(self.path, ARGUMENT)  # and a path that cannot be written
+        if self._saved is not None and self.monitor is not None:
+            state, m = self._saved.checkpoint["monitor"], self.monitor
             m.best, m.best_epoch, m.stopped_epoch = (state["best"], state["best_epoch"],
                                                      state["stopped_epoch"])
             m._bad_epochs = state["bad_epochs"]
-            if state["best_states"] is not None:
-                best = {key[len("best/"):]: value for key, value in arrays.items()
-                        if key.startswith("best/")}
-                config = {**record["network"], "states": state["best_states"]}
-                m._best_weights = snapshot(
-                    io.network_from_archive(config, best, type(net), self.path))
+            m._best_weights = self._saved.best
 
     def archive(self, net, epoch, history):
         estimator = self.estimator
         record, arrays = estimator._model_record(
             history_=estimator._joined_history(history, self.log), best_epoch_=None)
+        record["network"]["is_trained"] = True  # written after a complete epoch: it predicts
         m, best_states = self.monitor, None
         if m is not None and m._best_weights is not None:
-            best_arrays, best_states = io.network_arrays(*m._best_weights)
-            arrays |= {f"best/{key}": value for key, value in best_arrays.items()}
+            best_arrays, best_states = network_arrays(*m._best_weights, prefix=BEST)
+            arrays |= best_arrays
         monitor = {"best": None if m is None or m.best is None else float(m.best),
                    "best_epoch": None if m is None else m.best_epoch,
                    "stopped_epoch": None if m is None else m.stopped_epoch,
@@ -261,74 +274,46 @@ class Run:
     history: dict
 
 
-def load_checkpoint(path):
-    """Read a checkpoint written by ``RNN.train(..., checkpoint_path=path)``.
+def read_checkpoint(path, kinds, network_class, argument=ARGUMENT):
+    """A checkpoint file read and checked, its ``checkpoint`` field required.
+
+    Parameters
+    ----------
+    path : str, bytes or os.PathLike
+    kinds : tuple of str
+        The kinds of model the caller can resume (``("RNN",)``).
+    network_class : type
+        The network class to build (``RNN``).
 
     Returns
     -------
-    Run
-        ``network`` (an ``RNN`` as at the end of epoch ``epoch``), ``epoch`` and
-        ``history`` (per-epoch lists of the run so far).
-    """
-    from rnn_nodes.network import RNN  # network.py imports this module
-
-    record, arrays = read_checkpoint(path, ("RNN",))
-    net = io.network_from_archive(record["network"], arrays, RNN, os.fspath(path))
-    history = {key: arrays[f"history/{key}"].tolist() for key in record["checkpoint"]["history"]}
-    return Run(net, record["checkpoint"]["epoch"], history)
-
-
-def read_checkpoint(path, kinds):
-    """The record and arrays of a checkpoint file, its ``checkpoint`` entry checked.
+    rnn_nodes.persistence.ModelFile
 
     Raises
     ------
     FileNotFoundError
         If there is no such file.
-    rnn_nodes.io.ModelFileError
-        Naming the file, if it is not a model file of one of ``kinds`` or has no
-        valid ``checkpoint`` entry.
+    rnn_nodes.ModelFileError
+        Naming the file and the field, if it is not a checkpoint of one of ``kinds``.
     """
-    path = os.fspath(path)
-    record, arrays = io.read_archive(path, kinds)
-    try:
-        info = record.get("checkpoint")
-        if not isinstance(info, dict):
-            raise ValueError("it is a model file without a 'checkpoint' entry")
-        epoch = info.get("epoch")
-        if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 1:
-            raise ValueError(f"its epoch count {epoch!r} is not a positive integer")
-        keys = info.get("history")
-        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
-            raise ValueError("its history names are not a list of strings")
-        for key in keys:
-            values = arrays.get(f"history/{key}")
-            if values is None or values.dtype != np.float64 or values.ndim != 1 \
-                    or len(values) > epoch:
-                raise ValueError(f"its history entry {key!r} is missing or malformed")
-        if "monitor" in info:
-            _check_monitor(info["monitor"])
-    except ValueError as error:
-        raise io.ModelFileError(f"{path} is not a valid checkpoint: {error}") from error
-    return record, arrays
+    run = read_model_file(path, kinds, network_class, argument=argument)
+    if run.checkpoint is None:
+        raise ModelFileError(run.path, "it is a model file, not a checkpoint",
+                             field("checkpoint"))
+    return run
 
 
-def _check_monitor(state):
-    """The state of a convergence monitor, as :meth:`EstimatorCheckpoint.archive` writes it."""
-    def optional(value, kinds):
-        return value is None or isinstance(value, kinds) and not isinstance(value, bool)
-
-    if not (isinstance(state, dict) and optional(state.get("best"), (int, float))
-            and optional(state.get("best_epoch"), int)
-            and optional(state.get("stopped_epoch"), int)
-            and isinstance(state.get("bad_epochs"), int)
-            and optional(state.get("best_states"), list)):
-        raise ValueError(f"its monitor state {state!r} is malformed")
+def run_from_checkpoint(path, network_class, argument="path"):
+    """The :class:`Run` of the checkpoint at ``path``; see :func:`rnn_nodes.load_checkpoint`."""
+    run = read_checkpoint(path, ("RNN",), network_class, argument)
+    history = {key: run.arrays[history_name(key)].tolist()
+               for key in run.checkpoint["history"]}
+    return Run(run.network, run.checkpoint["epoch"], history)
 
 
 def comparable_config(net):
     """The configuration of ``net`` that a run and its resumption must share, as JSON values."""
-    config = io.network_config(net, portable=True)
+    config = network_config(net, portable=True)
     return _jsonable({key: value for key, value in config.items() if key not in NOT_COMPARED})
 
 
@@ -339,3 +324,14 @@ def _differences(ours, theirs):
 def _jsonable(value):
     """``value`` as it reads back from JSON (tuples as lists)."""
     return json.loads(json.dumps(value))
+
+
+def __getattr__(name):
+    """``load_checkpoint`` is :func:`rnn_nodes.load_checkpoint` now (deprecated alias)."""
+    if name == "load_checkpoint":
+        warnings.warn("rnn_nodes.checkpoint.load_checkpoint is deprecated: import "
+                      "load_checkpoint from rnn_nodes", DeprecationWarning, stacklevel=2)
+        import rnn_nodes  # the package, imported before any of its modules
+
+        return rnn_nodes.load_checkpoint
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -709,23 +709,62 @@ class RNN(NetworkChecks):
     # keeping ------------------------------------------------------------------------
 
     def save(self, path):
-        """Write the network to one ``.npz`` file (weights + JSON record; see :mod:`rnn_nodes.io`).
+        """Write the network to one safetensors file: weights, scheduler states, a JSON record.
+
+        The record (configuration, generator state, a sha256 digest of every array)
+        sits in the file's metadata; see ``docs/model-files.md``. Any safetensors
+        reader (PyTorch, JAX) opens the arrays by name (``layers.1.W_layer``).
 
         Parameters
         ----------
-        path : str or os.PathLike
-            Written exactly as given, atomically (temporary file + rename).
+        path : str, bytes or os.PathLike
+            Written exactly as given (``.safetensors`` is the suffix to use),
+            atomically: a temporary file next to it, renamed over it. A symbolic
+            link is followed and its target replaced.
+
+        Raises
+        ------
+        ValueError
+            If the network holds a user's function or scheduler (a file stores
+            registered names only: pickle it instead), or ``path`` is empty or
+            not a regular file.
+        PermissionError
+            If ``path`` is a write-protected file or in a folder that is.
+        FileNotFoundError
+            If its folder does not exist.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from rnn_nodes import RNN
+        >>> net = RNN(seed=0).add_InputLayer(1).add_RNNLayer(2).add_DenseLayer(1)
+        >>> path = os.path.join(tempfile.mkdtemp(), "net.safetensors")
+        >>> net.save(path)
+        >>> [layer.n_features for layer in RNN.load(path).layers]
+        [1, 2, 1]
         """
         io.save_network(self, path)
 
     @classmethod
     def load(cls, path):
-        """Read a network written by :meth:`save`; it predicts bit-identically.
+        """Read a network written by :meth:`save` (or a checkpoint); it predicts bit-identically.
+
+        The file is checked before anything it declares is allocated: see
+        ``docs/model-files.md``. Files of the earlier ``.npz`` format load too
+        (the format is found from the first bytes, whatever the suffix);
+        ``python -m rnn_nodes.convert old.npz new.safetensors`` writes them anew.
+
+        Parameters
+        ----------
+        path : str, bytes or os.PathLike
 
         Raises
         ------
-        rnn_nodes.io.ModelFileError
-            For a truncated, foreign or tampered file (a ``ValueError``).
+        FileNotFoundError
+            If there is no such file.
+        rnn_nodes.ModelFileError
+            For a truncated, foreign, damaged or tampered file (a ``ValueError``),
+            naming the file and the field or array at fault.
         """
         return io.load_network(path, cls)
 

@@ -3,7 +3,6 @@
 import inspect
 import math
 import numbers
-import os
 import warnings
 
 import numpy as np
@@ -11,9 +10,9 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
-from rnn_nodes import io
 from rnn_nodes.checkpoint import EstimatorCheckpoint
 from rnn_nodes.estimators import _checks as checks
+from rnn_nodes.estimators import _files
 from rnn_nodes.estimators._cells import cell_builder
 from rnn_nodes.estimators._steps import steps_of
 from rnn_nodes.network import RNN
@@ -30,8 +29,7 @@ from schedulers import SCHEDULERS, Scheduler, get_scheduler
 HISTORY_KEYS = ("loss", "val_loss", "score", "val_score", "lr", "time")
 """The per-epoch lists of ``history_``, in order."""
 
-_FITTED = ("n_features_in_", "n_features_per_step_", "n_outputs_", "history_",
-           "best_epoch_", "_target_ndim", "_built_with")
+_FITTED = _files.FITTED
 """Fitted attributes a model file keeps (the others follow from ``history_``)."""
 
 
@@ -416,75 +414,81 @@ class BaseRNNEstimator(BaseEstimator):
 
     # keeping ------------------------------------------------------------------------
 
+    _EXTRA_FITTED = ()
+    """Fitted attributes of a subclass that its model file keeps (see ``_extra_fitted``)."""
+
     def save(self, path):
-        """Write the fitted estimator to one ``.npz`` file; see :mod:`rnn_nodes.io`.
+        """Write the fitted estimator to one safetensors file; see ``docs/model-files.md``.
+
+        The network's arrays by name (``layers.1.W_layer``, ...) and a JSON record
+        of the hyperparameters, the fitted attributes and the network's
+        configuration, with a sha256 digest of every array.
 
         Parameters
         ----------
-        path : str or os.PathLike
-            Written exactly as given, atomically (temporary file + rename).
+        path : str, bytes or os.PathLike
+            Written exactly as given (``.safetensors`` is the suffix to use),
+            atomically: a temporary file next to it, renamed over it. A symbolic
+            link is followed and its target replaced.
 
         Raises
         ------
         ValueError
             If a hyperparameter cannot be stored as JSON (a user's activation
-            function or scheduler class): pickle the estimator instead.
+            function or scheduler class: pickle the estimator instead), or
+            ``path`` is empty or not a regular file.
+        PermissionError
+            If ``path`` is a write-protected file or in a folder that is.
+        FileNotFoundError
+            If its folder does not exist.
         """
         check_is_fitted(self)
-        io.write_archive(path, *self._model_record())
+        _files.save(self, path)
 
     def _model_params(self):
         """The hyperparameters as a model file stores them."""
-        return {key: _encode_param(key, value)
+        return {key: _files.encode_param(key, value)
                 for key, value in self.get_params(deep=False).items()}
 
     def _model_record(self, **fitted):
         """The record and arrays of the model file; ``fitted`` replaces fitted attributes."""
-        config, arrays = io.network_to_archive(self.network_)
-        record = {
-            "kind": type(self).__name__,
-            "params": self._model_params(),
-            "fitted": {key: fitted[key] if key in fitted else getattr(self, key)
-                       for key in _FITTED} | self._extra_fitted(),
-            "network": config,
-        }
-        return record, arrays
+        return _files.model_record(self, **fitted)
 
     @classmethod
     def load(cls, path):
-        """Read an estimator written by :meth:`save`; it predicts bit-identically.
+        """Read an estimator written by :meth:`save` (or a checkpoint of its ``fit``).
+
+        It predicts bit-identically. The file is checked before anything it
+        declares is allocated (``docs/model-files.md``); files of the earlier
+        ``.npz`` format load too, whatever their suffix.
+
+        Parameters
+        ----------
+        path : str, bytes or os.PathLike
 
         Raises
         ------
-        rnn_nodes.io.ModelFileError
-            For a truncated, foreign or tampered file, or a file holding another
-            kind of model (a ``ValueError``; the message names the file).
+        FileNotFoundError
+            If there is no such file.
+        rnn_nodes.ModelFileError
+            For a truncated, foreign, damaged or tampered file, or one holding
+            another kind of model (a ``ValueError``; the message names the file
+            and the field or array at fault).
         """
-        record, arrays = io.read_archive(path, (cls.__name__,))
-        try:
-            estimator = cls(**{key: _decode_param(value)
-                               for key, value in record["params"].items()})
-            fitted = record["fitted"]
-            for key in _FITTED:
-                setattr(estimator, key, fitted[key])
-            if set(estimator.history_) != set(HISTORY_KEYS):
-                raise ValueError(f"history_ must hold {list(HISTORY_KEYS)}")
-            estimator._set_extra_fitted(fitted)
-            estimator._sync_history()
-        except (TypeError, ValueError, KeyError, AttributeError) as error:
-            raise io.ModelFileError(
-                f"{os.fspath(path)} holds an inconsistent {cls.__name__} record: {error}"
-            ) from error
-        estimator.network_ = io.network_from_archive(
-            record["network"], arrays, RNN, os.fspath(path))
-        return estimator
+        return cls._read_model_file(path)[0]
+
+    @classmethod
+    def _read_model_file(cls, path, argument="path"):
+        """``(estimator, rnn_nodes.persistence.ModelFile)`` read from ``path``."""
+        return _files.read(cls, path, HISTORY_KEYS, argument)
 
     def _extra_fitted(self):
-        """Subclass hook: more fitted attributes for the model file (JSON)."""
+        """Subclass hook: the ``_EXTRA_FITTED`` attributes for the model file (JSON)."""
         return {}
 
     def _set_extra_fitted(self, fitted):
-        """Subclass hook: read what :meth:`_extra_fitted` wrote."""
+        """Subclass hook: set the ``_EXTRA_FITTED`` attributes from ``fitted``, checked
+        (a ValueError or TypeError for a value ``fit`` would not have made)."""
 
 
 def _required_arguments(name):
@@ -498,27 +502,4 @@ def _required_arguments(name):
 
 def _jsonable(value):
     """Tuples as lists, recursively, so a stored architecture compares with a fresh one."""
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value
-
-
-def _encode_param(key, value):
-    if isinstance(value, Scheduler):
-        return {"scheduler": io.scheduler_config(value, portable=True)}
-    if key == "random_state" and not (value is None or isinstance(value, numbers.Integral)):
-        return None  # a RandomState only seeds the next fresh fit
-    if callable(value):
-        raise ValueError(
-            f"Cannot save the parameter `{key}`={value!r}: a model file stores "
-            "names and numbers only; pickle the estimator instead")
-    return _jsonable(value)
-
-
-def _decode_param(value):
-    if isinstance(value, dict) and set(value) == {"scheduler"}:
-        config = value["scheduler"]
-        return get_scheduler(config["name"], **config["params"])
-    if isinstance(value, list):
-        return tuple(_decode_param(v) for v in value)
-    return value
+    return _files.jsonable(value)

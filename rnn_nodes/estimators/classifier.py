@@ -1,6 +1,8 @@
 """RNNClassifier: sequence classification with the scikit-learn contract."""
 
+import math
 import numbers
+import re
 
 import numpy as np
 from sklearn.base import ClassifierMixin
@@ -18,7 +20,9 @@ from rnn_nodes.estimators._steps import (
     steps_of,
 )
 from rnn_nodes.estimators.base import BaseRNNEstimator
+from rnn_nodes.persistence.limits import MAX_LABEL_LENGTH
 from rnn_nodes.training import accuracy
+from rnn_nodes.validation import MAX_UNITS
 
 
 class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
@@ -277,16 +281,85 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
             return float(accuracy_score(y, y_pred, sample_weight=sample_weight))
         return float(np.average(np.mean(y_pred == y, axis=1), weights=sample_weight))
 
+    _EXTRA_FITTED = ("classes_",)
+
     def _extra_fitted(self):
-        values = [v.item() if isinstance(v, np.generic) else v for v in self.classes_.tolist()]
-        if not all(isinstance(v, (str, numbers.Real)) for v in values):
+        """``classes_`` for the model file: ``{"dtype": dtype.str, "values": [...]}``.
+
+        Labels of an object array (a pandas column of strings) are stored as the
+        array numpy makes of them (``<U...``, int64, ...): the dtypes ``fit``
+        makes of plain labels.
+        """
+        classes = self.classes_
+        if classes.dtype == object:
+            classes = np.array(classes.tolist())
+        if classes.dtype.kind not in CLASS_KINDS:
             raise ValueError(
                 f"Cannot save classes_ of dtype {self.classes_.dtype}: a model file stores "
-                "string and numeric labels only; pickle the estimator instead")
-        return {"classes_": {"dtype": self.classes_.dtype.str, "values": values}}
+                "string, numeric and boolean labels only; pickle the estimator instead")
+        return {"classes_": {"dtype": classes.dtype.str, "values": classes.tolist()}}
 
     def _set_extra_fitted(self, fitted):
+        """Set ``classes_`` from the model file's record, every part checked.
+
+        Raises
+        ------
+        ValueError, TypeError
+            For a dtype ``fit`` does not make (or a label of more than
+            ``MAX_LABEL_LENGTH`` characters), labels that do not fit it, labels
+            not sorted and unique, or a number of labels that does not fit the
+            output head (2 classes: 1 unit; more: one unit per class).
+        """
         classes = fitted["classes_"]
-        self.classes_ = np.array(classes["values"], dtype=np.dtype(classes["dtype"]))
-        if self.classes_.ndim != 1 or len(self.classes_) < 2:
-            raise ValueError(f"classes_ must list at least 2 labels, got {classes['values']!r}")
+        if not isinstance(classes, dict) or set(classes) != {"dtype", "values"}:
+            raise ValueError(f"expected {{'dtype': ..., 'values': [...]}}, got {classes!r}")
+        dtype, values = _label_dtype(classes["dtype"]), classes["values"]
+        if not isinstance(values, list) or not 2 <= len(values) <= MAX_UNITS:
+            raise ValueError(f"expected a list of 2 to {MAX_UNITS} labels")
+        for value in values:
+            _check_label(value, dtype)
+        labels = np.array(values, dtype=dtype)
+        if not np.array_equal(np.unique(labels), labels):
+            raise ValueError(f"the labels {values[:10]} are not sorted and unique")
+        units = 1 if len(labels) == 2 else len(labels)
+        if units != self.n_outputs_:
+            raise ValueError(
+                f"{len(labels)} classes need an output head of {units} "
+                f"{'sigmoid unit' if units == 1 else 'softmax units'}; the network has "
+                f"{self.n_outputs_}")
+        self.classes_ = labels
+
+
+CLASS_KINDS = "biufU"
+"""The kinds of label arrays ``fit`` makes: bool, integers, floats, strings."""
+
+_LABEL_DTYPE = re.compile(r"\|b1|[<>|][iu][1248]|[<>]f[248]|[<>]U[1-9][0-9]{0,9}")
+
+
+def _label_dtype(text):
+    """The dtype of ``classes_`` a model file names, one ``fit`` makes (``<U5``, ``<i8``)."""
+    if not isinstance(text, str) or not _LABEL_DTYPE.fullmatch(text):
+        raise ValueError(f"the dtype {text!r} is not one of labels (bool, integers, floats, "
+                         "strings)")
+    dtype = np.dtype(text)
+    if dtype.kind == "U" and dtype.itemsize // 4 > MAX_LABEL_LENGTH:
+        raise ValueError(f"the dtype {text!r} gives labels of {dtype.itemsize // 4} "
+                         f"characters, more than the {MAX_LABEL_LENGTH} a model file may hold")
+    return dtype
+
+
+def _check_label(value, dtype):
+    """Refuse a label that the array of ``dtype`` would not hold as it is."""
+    kind = dtype.kind
+    if kind == "U":
+        fits = isinstance(value, str) and len(value) <= dtype.itemsize // 4
+    elif kind == "b":
+        fits = isinstance(value, bool)
+    elif kind in "iu":
+        info = np.iinfo(dtype)
+        fits = type(value) is int and info.min <= value <= info.max
+    else:
+        fits = (isinstance(value, numbers.Real) and not isinstance(value, bool)
+                and math.isfinite(value))
+    if not fits:
+        raise ValueError(f"the label {value!r} does not fit the dtype {dtype.str}")
