@@ -108,7 +108,7 @@ def _estimator_from_record(cls, history_keys, record, plan, path):
         if key not in record:
             raise ModelFileError(path, "the record has no such field", field(key))
     estimator = _with_params(cls, record["params"], path)
-    _set_fitted(estimator, record["fitted"], plan, path, history_keys)
+    _set_fitted(estimator, record["fitted"], plan, path, history_keys, "checkpoint" in record)
     return estimator
 
 
@@ -128,7 +128,8 @@ def _with_params(cls, params, path):
     return estimator
 
 
-def _set_fitted(estimator, fitted, plan, path, history_keys):
+def _set_fitted(estimator, fitted, plan, path, history_keys, checkpoint):
+    """Set the fitted attributes, checked; ``checkpoint``: the file is a fit's checkpoint."""
     require_fields(fitted, "fitted", path, FITTED + estimator._EXTRA_FITTED)
     inputs, head = plan.layers[0].n_features, plan.layers[-1]
     checks = {
@@ -151,6 +152,10 @@ def _set_fitted(estimator, fitted, plan, path, history_keys):
     for key in estimator._EXTRA_FITTED:
         with checking(path, field(f"fitted.{key}")):
             estimator._set_extra_fitted(fitted)
+    if checkpoint and estimator._built_with != jsonable(
+            estimator._architecture(estimator._checked_params())):
+        raise ModelFileError(path, "a fit's checkpoint was built with its hyperparameters, "
+                                   "these differ", field("fitted._built_with"))
     activation, cost = estimator._output()
     found = (getattr(getattr(head, "activation", None), "name", None), plan.network.cost.name)
     if found != (activation, cost):

@@ -88,10 +88,10 @@ class LegacyNpzFile:
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise ModelFileError(self.path, f"its compression (method {info.compress_type}) "
                                  "is not one the library wrote", where)
-        stored = info.compress_type == zipfile.ZIP_STORED
-        if stored and info.file_size != info.compress_size or (
-                info.file_size > limits.SMALL_MEMBER
-                and info.file_size > limits.MAX_RATIO * info.compress_size):
+        if info.compress_type == zipfile.ZIP_STORED and info.file_size != info.compress_size:
+            raise ModelFileError(self.path, f"it is stored uncompressed, yet declares "
+                                 f"{info.file_size} bytes in {info.compress_size}", where)
+        if info.file_size > max(limits.SMALL_MEMBER, limits.MAX_RATIO * info.compress_size):
             raise ModelFileError(self.path, f"it declares {info.file_size} bytes compressed "
                                  f"into {info.compress_size}, more than {limits.MAX_RATIO} "
                                  "to 1 (a decompression bomb)", where)

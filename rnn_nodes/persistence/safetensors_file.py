@@ -138,6 +138,10 @@ class SafetensorsFile:
 
     def _check_offsets(self, data_size):
         """The arrays tile the data exactly: no overlap, no gap, nothing past the end."""
+        for name, (begin, stop) in self.offsets.items():
+            if stop > data_size:
+                raise ModelFileError(self.path, f"its data ends at byte {stop}, past the "
+                                     f"{data_size} bytes of data the file holds", array(name))
         end = 0
         for name, (begin, stop) in sorted(self.offsets.items(), key=lambda item: item[1]):
             if begin != end:

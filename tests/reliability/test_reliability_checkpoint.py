@@ -22,9 +22,16 @@ import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 
-from rnn_nodes import RNN, Callback, ModelFileError, RNNClassifier, RNNRegressor
-from rnn_nodes import io as model_io
-from rnn_nodes.checkpoint import load_checkpoint, read_checkpoint
+from rnn_nodes import (
+    RNN,
+    Callback,
+    ModelFileError,
+    RNNClassifier,
+    RNNRegressor,
+    load_checkpoint,
+)
+from rnn_nodes.checkpoint import read_checkpoint
+from rnn_nodes.persistence import model_file
 
 JOB = '''
 """A training job the tests start, kill and resume; also imported by the tests."""
@@ -150,7 +157,7 @@ def wait_for_epochs(process, path, kind, n, timeout=180):
         assert process.poll() is None, (
             f"the job ended (code {process.returncode}) before {n} epochs: "
             f"{(path.parent / 'job.log').read_text()[-2000:]}")
-        if path.exists() and read_checkpoint(path, (kind,))[0]["checkpoint"]["epoch"] >= n:
+        if path.exists() and read_checkpoint(path, (kind,), RNN).checkpoint["epoch"] >= n:
             return
         time.sleep(0.05)
     process.kill()
@@ -186,7 +193,7 @@ def without_time(history):
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 def test_a_network_killed_mid_run_resumes_bit_identically(job, tmp_path, dtype):
-    path = tmp_path / "run.npz"
+    path = tmp_path / "run.safetensors"
     process = start(job, "network", dtype, path)
     wait_for_epochs(process, path, "RNN", 6)
     stop(process, signal.SIGKILL)
@@ -210,7 +217,7 @@ def test_a_network_killed_mid_run_resumes_bit_identically(job, tmp_path, dtype):
 
 
 def test_an_estimator_killed_mid_fit_resumes_bit_identically(job, tmp_path):
-    path = tmp_path / "fit.npz"
+    path = tmp_path / "fit.safetensors"
     process = start(job, "estimator", "float32", path)
     wait_for_epochs(process, path, "RNNRegressor", 4)
     stop(process, signal.SIGKILL)
@@ -236,7 +243,7 @@ def test_an_estimator_killed_mid_fit_resumes_bit_identically(job, tmp_path):
 
 
 def test_ctrl_c_to_a_training_process_keeps_the_complete_epochs(job, tmp_path):
-    path = tmp_path / "run.npz"
+    path = tmp_path / "run.safetensors"
     process = start(job, "network", "float32", path)
     wait_for_epochs(process, path, "RNN", 4)
     stop(process, signal.SIGINT)
@@ -249,7 +256,7 @@ def test_ctrl_c_to_a_training_process_keeps_the_complete_epochs(job, tmp_path):
 
 
 def test_ctrl_c_to_a_fitting_process_keeps_the_history_and_the_best_weights(job, tmp_path):
-    path = tmp_path / "fit.npz"
+    path = tmp_path / "fit.safetensors"
     process = start(job, "estimator", "float32", path)
     wait_for_epochs(process, path, "RNNRegressor", 4)
     stop(process, signal.SIGINT)
@@ -281,26 +288,25 @@ def small_network(seed=0):
 
 
 def test_a_crash_while_writing_a_checkpoint_keeps_the_previous_one(tmp_path, monkeypatch):
-    path = tmp_path / "run.npz"
+    path = tmp_path / "run.safetensors"
     net, X, t = small_network()
-    writes, savez = [], np.savez
+    writes, serialize = [], model_file.serialize
 
-    def crash_on_third(file, **arrays):
+    def crash_on_third(record_text, arrays):
         writes.append(1)
         if len(writes) == 3:
-            file.write(b"PK\x03\x04 half a zip")
             raise OSError("disk full")
-        return savez(file, **arrays)
+        return serialize(record_text, arrays)
 
-    monkeypatch.setattr(model_io.np, "savez", crash_on_third)
+    monkeypatch.setattr(model_file, "serialize", crash_on_third)
     with pytest.raises(OSError, match="disk full"):
         net.train(X, t, epochs=6, batch_size=4, checkpoint_path=path)
     assert load_checkpoint(path).epoch == 2
-    assert os.listdir(tmp_path) == ["run.npz"]  # no temporary file left behind
+    assert os.listdir(tmp_path) == ["run.safetensors"]  # no temporary file left behind
 
 
 def test_an_interrupted_run_resumes_in_process_and_a_finished_one_does_nothing(tmp_path):
-    path = tmp_path / "run.npz"
+    path = tmp_path / "run.safetensors"
     net, X, t = small_network()
     with pytest.warns(UserWarning):
         net.train(X, t, epochs=7, batch_size=5, checkpoint_path=path, callbacks=[Interrupt(3)])
@@ -318,15 +324,15 @@ def test_an_interrupted_run_resumes_in_process_and_a_finished_one_does_nothing(t
 
 def test_resume_without_a_file_starts_afresh(tmp_path):
     net, X, t = small_network()
-    history = net.train(X, t, epochs=3, batch_size=5, checkpoint_path=tmp_path / "new.npz",
+    history = net.train(X, t, epochs=3, batch_size=5, checkpoint_path=tmp_path / "new.safetensors",
                         resume=True)
     fresh, _, _ = small_network()
     assert without_time(history) == without_time(fresh.train(X, t, epochs=3, batch_size=5))
-    assert load_checkpoint(tmp_path / "new.npz").epoch == 3
+    assert load_checkpoint(tmp_path / "new.safetensors").epoch == 3
 
 
 def test_resuming_another_network_or_setting_is_refused(tmp_path):
-    path = tmp_path / "run.npz"
+    path = tmp_path / "run.safetensors"
     net, X, t = small_network()
     net.train(X, t, epochs=2, batch_size=5, checkpoint_path=path)
     other = RNN(seed=0).add_InputLayer(1).add_GRULayer(4).add_DenseLayer(1)
@@ -340,7 +346,7 @@ def test_resuming_another_network_or_setting_is_refused(tmp_path):
     with pytest.raises(ValueError, match="`resume=True` needs the `checkpoint_path`"):
         small_network()[0].train(X, t, epochs=4, resume=True)
     X2, y2 = X[..., 0], t[:, 0]
-    fit_path = tmp_path / "fit.npz"
+    fit_path = tmp_path / "fit.safetensors"
     RNNRegressor(max_iter=2, random_state=0).fit(X2, y2, checkpoint_path=fit_path)
     with pytest.raises(ValueError, match="other hyperparameters: alpha differ"):
         RNNRegressor(max_iter=2, alpha=0.1, random_state=0).fit(
@@ -350,13 +356,15 @@ def test_resuming_another_network_or_setting_is_refused(tmp_path):
 
 
 def test_a_model_file_is_not_a_checkpoint(tmp_path):
-    path = tmp_path / "model.npz"
+    path = tmp_path / "model.safetensors"
     net, X, t = small_network()
     net.train(X, t, epochs=1, batch_size=5)
     net.save(path)
-    with pytest.raises(ModelFileError, match=f"{path} is not a valid checkpoint: it is a model "
-                                             "file without a 'checkpoint' entry"):
+    with pytest.raises(ModelFileError, match=f"^{path}: field `checkpoint`: it is a model "
+                                             "file, not a checkpoint"):
         small_network()[0].train(X, t, epochs=2, checkpoint_path=path, resume=True)
+    with pytest.raises(ModelFileError, match=f"^{path}: field `checkpoint`"):
+        load_checkpoint(path)
 
 
 def test_a_network_that_cannot_be_stored_fails_before_training(tmp_path):
@@ -367,6 +375,45 @@ def test_a_network_that_cannot_be_stored_fails_before_training(tmp_path):
     X = np.ones((4, 3, 1))
     before = [p.copy() for p in weights(net)]
     with pytest.raises(ValueError, match="Cannot save the activation"):
-        net.train(X, X[:, 0], epochs=2, checkpoint_path=tmp_path / "run.npz")
+        net.train(X, X[:, 0], epochs=2, checkpoint_path=tmp_path / "run.safetensors")
     assert all(np.array_equal(a, b) for a, b in zip(weights(net), before))
     assert not os.listdir(tmp_path)
+
+
+class Epochs(Callback):
+    def __init__(self):
+        self.count = 0
+
+    def on_epoch_end(self, net, epoch, history):
+        self.count += 1
+        return False
+
+
+@pytest.mark.parametrize("where", ["missing folder", "folder", "write-protected folder"])
+def test_a_checkpoint_path_that_cannot_be_written_fails_before_the_first_epoch(tmp_path, where):
+    target = {"missing folder": tmp_path / "missing" / "ck.safetensors",
+              "folder": tmp_path, "write-protected folder": tmp_path / "locked" / "ck"}[where]
+    if where == "write-protected folder":
+        target.parent.mkdir()
+        target.parent.chmod(0o555)
+        if os.access(target.parent, os.W_OK):
+            pytest.skip("this user (root) writes into a write-protected folder anyway")
+    expected = {"missing folder": FileNotFoundError, "folder": IsADirectoryError,
+                "write-protected folder": PermissionError}[where]
+    net, X, t = small_network()
+    epochs = Epochs()
+    with pytest.raises(expected, match=f"Cannot save to {target}"):
+        net.train(X, t, epochs=3, batch_size=5, checkpoint_path=target, callbacks=[epochs])
+    assert epochs.count == 0
+    X2, y2 = X[..., 0], t[:, 0]
+    with pytest.raises(expected, match=f"Cannot save to {target}"):
+        RNNRegressor(max_iter=2, random_state=0).fit(X2, y2, checkpoint_path=target)
+
+
+def test_the_old_import_of_load_checkpoint_still_works_and_says_where_it_moved(tmp_path):
+    path = tmp_path / "run.safetensors"
+    net, X, t = small_network()
+    net.train(X, t, epochs=1, batch_size=5, checkpoint_path=path)
+    with pytest.warns(DeprecationWarning, match="import load_checkpoint from rnn_nodes"):
+        from rnn_nodes.checkpoint import load_checkpoint as old
+    assert old is load_checkpoint and old(path).epoch == 1
