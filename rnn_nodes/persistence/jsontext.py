@@ -15,14 +15,13 @@ import numpy as np
 from rnn_nodes.persistence.errors import ModelFileError
 
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_NOT_STRUCTURE = bytes(sorted(set(range(256)) - set(b"[]{},")))
 _DEPTH_CHANGE = np.zeros(256, np.int8)
 _DEPTH_CHANGE[list(b"[{")] = 1
 _DEPTH_CHANGE[list(b"]}")] = -1
-_STARTS_VALUE = np.zeros(256, bool)
-_STARTS_VALUE[list(b"[{,")] = True
 
 
-def structure(text):
+def structure(text, max_values=None):
     """The deepest nesting of objects and lists in the JSON ``text``, and a bound on its
     number of values (commas and opening brackets), without parsing.
 
@@ -32,10 +31,13 @@ def structure(text):
     Parameters
     ----------
     text : str or bytes
+    max_values : int, optional
+        Past this many values the depth is not measured (None is returned for it).
 
     Returns
     -------
-    depth, values : int
+    depth : int or None
+    values : int
 
     Examples
     --------
@@ -43,11 +45,12 @@ def structure(text):
     (3, 5)
     """
     raw = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
-    tokens = np.frombuffer(_STRING.sub(b"", raw), np.uint8)
-    if tokens.size == 0:
-        return 0, 0
-    depth = int(np.cumsum(_DEPTH_CHANGE[tokens], dtype=np.int64).max(initial=0))
-    return depth, int(np.count_nonzero(_STARTS_VALUE[tokens]))
+    tokens = _STRING.sub(b"", raw).translate(None, _NOT_STRUCTURE)
+    values = tokens.count(b",") + tokens.count(b"[") + tokens.count(b"{")
+    if not tokens or max_values is not None and values > max_values:
+        return (0 if not tokens else None), values
+    changes = _DEPTH_CHANGE[np.frombuffer(tokens, np.uint8)]
+    return int(np.cumsum(changes, dtype=np.int32).max(initial=0)), values
 
 
 def _refuse_constant(name):
@@ -83,13 +86,13 @@ def parse(text, path, where, max_bytes, max_depth, max_values):
     if size > max_bytes:
         raise ModelFileError(path, f"it is {size} bytes long, more than the {max_bytes} "
                                    "a model file may hold", where)
-    depth, values = structure(text)
-    if depth > max_depth:
-        raise ModelFileError(path, f"it is nested {depth} levels deep, more than the "
-                                   f"{max_depth} a model file may hold", where)
+    depth, values = structure(text, max_values)
     if values > max_values:
         raise ModelFileError(path, f"it holds more than {max_values} values, the most a "
                                    "model file may hold", where)
+    if depth > max_depth:
+        raise ModelFileError(path, f"it is nested {depth} levels deep, more than the "
+                                   f"{max_depth} a model file may hold", where)
     try:
         return json.loads(text, object_pairs_hook=_object, parse_constant=_refuse_constant)
     except ValueError as error:  # json.JSONDecodeError, digits beyond int's limit, ours
