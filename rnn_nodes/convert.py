@@ -4,10 +4,12 @@ From a shell::
 
     python -m rnn_nodes.convert old.npz new.safetensors
 
-From Python:
+From Python (in the repository's root, which holds files of the old format):
 
+>>> import os, tempfile
 >>> from rnn_nodes.convert import convert
->>> convert("tests/fixtures/legacy/regressor.npz", tmp_path / "regressor.safetensors")  # doctest: +SKIP
+>>> target = os.path.join(tempfile.mkdtemp(), "regressor.safetensors")
+>>> convert("tests/fixtures/legacy/regressor.npz", target)
 'RNNRegressor'
 
 The old file is read with every check of a load (it is refused, and nothing written, if
