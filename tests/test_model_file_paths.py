@@ -176,10 +176,12 @@ def test_every_save_and_load_takes_str_bytes_and_pathlike(tmp_path, net, kind):
                               model.predict(X))
     again = RNN(seed=0).add_InputLayer(1).add_RNNLayer(2).add_DenseLayer(1)
     X3 = X[..., None]
-    again.train(X3, X3.sum(axis=1), epochs=2, checkpoint_path=as_kind(tmp_path / "run"))
+    again.train(X3, X3.sum(axis=1), epochs=2, batch_size=3,
+                checkpoint_path=as_kind(tmp_path / "run"))
     assert load_checkpoint(as_kind(tmp_path / "run")).epoch == 2
     resumed = RNN(seed=0).add_InputLayer(1).add_RNNLayer(2).add_DenseLayer(1)
-    resumed.train(X3, X3.sum(axis=1), epochs=3, checkpoint_path=as_kind(tmp_path / "run"),
+    resumed.train(X3, X3.sum(axis=1), epochs=3, batch_size=3,
+                  checkpoint_path=as_kind(tmp_path / "run"),
                   resume=True)
     assert load_checkpoint(as_kind(tmp_path / "run")).epoch == 3
     assert convert(as_kind(LEGACY / "rnn.npz"), as_kind(tmp_path / "c.safetensors")) == "RNN"

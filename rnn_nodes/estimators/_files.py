@@ -28,7 +28,7 @@ from rnn_nodes.persistence import (
 from rnn_nodes.persistence.config import scheduler_from_config
 from rnn_nodes.persistence.errors import checking, field
 from rnn_nodes.persistence.records import require_fields
-from rnn_nodes.validation import MAX_STEPS, check_positive_int
+from rnn_nodes.validation import MAX_STEPS, MAX_UNITS, check_positive_int
 from schedulers import Scheduler
 
 FITTED = ("n_features_in_", "n_features_per_step_", "n_outputs_", "history_",
@@ -36,6 +36,7 @@ FITTED = ("n_features_in_", "n_features_per_step_", "n_outputs_", "history_",
 """Fitted attributes a model file keeps (the others follow from ``history_``)."""
 
 ACTIVATION_PARAMS = ("activation", "dense_activation")
+SIZE_PARAMS = ("hidden_layer_sizes", "dense_layer_sizes")
 
 
 def jsonable(value):
@@ -122,6 +123,9 @@ def _with_params(cls, params, path):
             cls(**{key: decoded[key]})._checked_params()
             if key in ACTIVATION_PARAMS:
                 get_activation(decoded[key])
+            if key in SIZE_PARAMS:  # the layers' own bound, which fit meets later
+                for i, size in enumerate(decoded[key]):
+                    check_positive_int(size, f"{key}[{i}]", MAX_UNITS)
     with checking(path, field("params")):
         estimator = cls(**decoded)
         estimator._checked_params()

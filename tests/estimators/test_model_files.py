@@ -22,7 +22,7 @@ from sklearn.exceptions import NotFittedError
 import model_file_tools as tools
 from rnn_nodes import RNN, ModelFileError, RNNClassifier, RNNRegressor, load_checkpoint
 from rnn_nodes import io as model_io
-from rnn_nodes.convert import convert
+from rnn_nodes.convert import convert, main
 from rnn_nodes.persistence import model_file
 from rnn_nodes.persistence.arrays import parameter_shapes
 from rnn_nodes.persistence.config import layer_config, layer_from_config
@@ -382,7 +382,7 @@ def test_a_legacy_checkpoint_loads_with_its_history_and_resumes(tmp_path):
                           arrays["states/2/W_time/m"])
 
 
-def test_the_conversion_command_line(tmp_path):
+def test_the_conversion_command_line(tmp_path, capsys):
     target = tmp_path / "converted.safetensors"
     done = subprocess.run([sys.executable, "-m", "rnn_nodes.convert",
                            str(LEGACY / "regressor.npz"), str(target)],
@@ -393,10 +393,8 @@ def test_the_conversion_command_line(tmp_path):
                           expected["regressor"])
     spoiled = tmp_path / "spoiled.npz"
     spoiled.write_bytes((LEGACY / "regressor.npz").read_bytes()[:3000])
-    failed = subprocess.run([sys.executable, "-m", "rnn_nodes.convert", str(spoiled),
-                             str(tmp_path / "never.safetensors")],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert failed.returncode == 1 and failed.stderr.startswith(f"error: {spoiled}: ")
+    assert main([str(spoiled), str(tmp_path / "never.safetensors")]) == 1
+    assert capsys.readouterr().err.startswith(f"error: {spoiled}: ")
     assert not (tmp_path / "never.safetensors").exists()
 
 
