@@ -138,8 +138,10 @@ def _set_fitted(estimator, fitted, plan, path, history_keys, checkpoint):
     inputs, head = plan.layers[0].n_features, plan.layers[-1]
     checks = {
         "n_features_in_": lambda v: check_positive_int(v, "n_features_in_", MAX_STEPS),
-        "n_features_per_step_": lambda v: _equal(v, inputs, "the network's input width"),
-        "n_outputs_": lambda v: _equal(v, head.n_features, "the network's output units"),
+        "n_features_per_step_": lambda v: _equal(v, "n_features_per_step_", inputs,
+                                                 "the network's input width"),
+        "n_outputs_": lambda v: _equal(v, "n_outputs_", head.n_features,
+                                       "the network's output units"),
         "history_": lambda v: _history(v, history_keys),
         "_target_ndim": lambda v: _choice(v, (1, 2, 3)),
         "_built_with": lambda v: _type(v, list),
@@ -170,8 +172,8 @@ def _set_fitted(estimator, fitted, plan, path, history_keys, checkpoint):
     estimator._sync_history()
 
 
-def _equal(value, expected, what):
-    value = check_positive_int(value, "value")
+def _equal(value, name, expected, what):
+    value = check_positive_int(value, name, MAX_UNITS)
     if value != expected:
         raise ValueError(f"expected {expected}, {what}, got {value}")
     return value

@@ -138,7 +138,7 @@ class SafetensorsFile:
 
     def _check_offsets(self, data_size):
         """The arrays tile the data exactly: no overlap, no gap, nothing past the end."""
-        for name, (begin, stop) in self.offsets.items():
+        for name, (_, stop) in self.offsets.items():
             if stop > data_size:
                 raise ModelFileError(self.path, f"its data ends at byte {stop}, past the "
                                      f"{data_size} bytes of data the file holds", array(name))

@@ -14,9 +14,9 @@ and serves requests on stdin, one JSON line each (``{"path", "loader", "original
 answering one JSON line: ``outcome`` is ``"same"`` (a model equal to the original's in
 every array, setting and fitted attribute), ``"refused"`` (a ``ModelFileError``, with its
 message; in resuming also a ``ValueError``: a checkpoint of another run, with more epochs
-or other data), ``"ran"`` (a resumed training that ran), ``"different"`` (with where, and whether
-the weights and scheduler states are still the same) or ``"error"`` (any other exception, ``MemoryError``
-included: what a load must never give).
+or other data), ``"ran"`` (a resumed training that ran), ``"different"`` (with where, and
+whether the weights and scheduler states are still the same) or ``"error"`` (any other
+exception, ``MemoryError`` included: what a load must never give).
 """
 
 import json

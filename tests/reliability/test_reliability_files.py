@@ -8,16 +8,17 @@ a classifier record with ``classes_`` of dtype ``<U100000000``, unsorted, duplic
 fitting the output head, ``blas_threads=10**30`` and other absurd sizes, a record nested
 1,000 deep, a record without ``network``. Each is a ``ModelFileError`` naming the file and
 the member, array or field. ``test_reliability_model_files.py`` has the properties these
-are cases of. The dataset readers: an IDX file cut, changed or with any header dimensions (up to 2**32 - 1,
-whose product overflows int64) gives the right array or a ``ValueError`` naming the file; a
-weather CSV with missing or extra columns, empty, non-numeric, non-finite or non-UTF-8
-values, rows of the wrong length gives a ``ValueError`` naming the file or a table whose
-counts add up (``n_rows_read - n_rows_dropped`` rows, all values finite).
+are cases of.
+
+The dataset readers: an IDX file cut, changed or with any header dimensions (up to
+2**32 - 1, whose product overflows int64) gives the right array or a ``ValueError`` naming
+the file; a weather CSV with missing or extra columns, empty, non-numeric, non-finite or
+non-UTF-8 values, rows of the wrong length gives a ``ValueError`` naming the file or a
+table whose counts add up (``n_rows_read - n_rows_dropped`` rows, all values finite).
 """
 
 import gzip
 import io
-import json
 import os
 import tempfile
 import zipfile
