@@ -148,6 +148,13 @@ def difference(a, b, where="model"):
     return None if type(a) is type(b) and a == b else f"{where}: {a!r} != {b!r}"
 
 
+def address_space():
+    """Bytes of address space this process uses (Linux: ``VmSize`` of /proc/self/status)."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmSize:"))
+    return int(line.split()[1]) * 1024
+
+
 def serve(folder):
     started = time.perf_counter()
     make_originals(folder)
@@ -161,9 +168,9 @@ def serve(folder):
                 copy.write_bytes(path.read_bytes())  # resuming writes to its file
                 result = LOADERS[loader](str(copy))  # and compiles JAX's training steps
                 references[name, loader] = None if result is None else described(result)
-    used = int(open("/proc/self/status").read().split("VmSize:")[1].split()[0]) * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (used + HEADROOM, used + HEADROOM))
-    print(json.dumps({"ready": True, "limit": used + HEADROOM, "made": made - started,
+    limit = address_space() + HEADROOM
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    print(json.dumps({"ready": True, "limit": limit, "made": made - started,
                       "warmed": time.perf_counter() - made}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
