@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from experiments.registry import EXPERIMENTS
+from experiments.registry import EXPERIMENTS, summary
 
 
 def main(argv=None):
@@ -26,16 +26,17 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.name == "list":
         width = max(map(len, EXPERIMENTS))
-        for name, module in EXPERIMENTS.items():
-            reads = f" [--data: {module.DATA}]" if hasattr(module, "DATA") else ""
-            print(f"{name:{width}s}  {module.__doc__.strip().splitlines()[0]}{reads}")
+        for name in EXPERIMENTS:
+            title, data = summary(name)
+            reads = f" [--data: {data}]" if data is not None else ""
+            print(f"{name:{width}s}  {title}{reads}")
         return 0
     module = EXPERIMENTS[args.name]
     options = {}
     if hasattr(module, "DATA"):
         options["data"] = args.data
     elif args.data is not None:
-        readers = ", ".join(n for n, m in EXPERIMENTS.items() if hasattr(m, "DATA"))
+        readers = ", ".join(n for n in EXPERIMENTS if summary(n)[1] is not None)
         parser.error(f"--data: the {args.name} experiment reads no file (those that do: "
                      f"{readers})")
     for option in ("dask", "task"):

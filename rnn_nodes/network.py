@@ -3,7 +3,6 @@
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.exceptions import NotFittedError
 
 from rnn_nodes import checkpoint, io
 from rnn_nodes.costs import get_cost
@@ -517,9 +516,13 @@ class RNN(NetworkChecks):
         shuffle = check_bool(shuffle, "shuffle")
         run, initial_epoch = checkpoint.start(self, checkpoint_path, checkpoint_every, resume,
                                               initial_epoch, epochs)
-        history = train_epochs(self, X, t, validation, epochs, batch_size, shuffle, verbose,
-                               check_callbacks(callbacks) + ([run] if run else []), metrics,
-                               initial_epoch, layout)
+        self._training = True  # callbacks may call predict
+        try:
+            history = train_epochs(self, X, t, validation, epochs, batch_size, shuffle,
+                                   verbose, check_callbacks(callbacks) + ([run] if run else []),
+                                   metrics, initial_epoch, layout)
+        finally:
+            self._training = False
         self.is_trained = True
         return run.whole_history(history) if run else history
 
@@ -604,7 +607,11 @@ class RNN(NetworkChecks):
             long series then give exactly the output of one call on the whole
             series. Given ``h0`` / ``c0`` replace the carried states.
         """
-        if not self.is_trained:
+        if not (self.is_trained or getattr(self, "_training", False)):
+            from sklearn.exceptions import (
+                NotFittedError,  # scikit-learn only when raised
+            )
+
             raise NotFittedError(
                 "This RNN has not been trained or loaded yet: call train(...) or "
                 "load_torch_state_dict(...) first, or forward(...) for the "
