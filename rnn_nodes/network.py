@@ -17,6 +17,7 @@ from rnn_nodes.layers import (
     RNNLayer,
 )
 from rnn_nodes.network_checks import NetworkChecks
+from rnn_nodes.schedulers import Adam, get_scheduler
 from rnn_nodes.sequences import (
     States,
     as_padded,
@@ -35,7 +36,6 @@ from rnn_nodes.validation import (
     check_positive_int,
     check_sequences,
 )
-from schedulers import Adam, get_scheduler
 
 
 @dataclass

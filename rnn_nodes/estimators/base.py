@@ -16,6 +16,7 @@ from rnn_nodes.estimators import _files
 from rnn_nodes.estimators._cells import cell_builder
 from rnn_nodes.estimators._steps import steps_of
 from rnn_nodes.network import RNN
+from rnn_nodes.schedulers import SCHEDULERS, Scheduler, get_scheduler
 from rnn_nodes.sequences import is_ragged, take_rows
 from rnn_nodes.training import Callback, EarlyStopping, TrainingDivergedError
 from rnn_nodes.validation import (
@@ -24,7 +25,6 @@ from rnn_nodes.validation import (
     check_non_negative_float,
     check_positive_int,
 )
-from schedulers import SCHEDULERS, Scheduler, get_scheduler
 
 HISTORY_KEYS = ("loss", "val_loss", "score", "val_score", "lr", "time")
 """The per-epoch lists of ``history_``, in order."""
