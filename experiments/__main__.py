@@ -3,13 +3,15 @@
 import argparse
 import sys
 
+from experiments.common import run_folder
 from experiments.registry import EXPERIMENTS, summary
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__)
     parser.add_argument("name", choices=["list", *EXPERIMENTS], help="experiment to run")
-    parser.add_argument("--out", default=None, help="output folder (default results/NAME/)")
+    parser.add_argument("--out", default=None, help="output folder (default results/NAME/TAG/, TAG naming the "
+                             "options, e.g. quick-seed0-task-frequency)")
     parser.add_argument("--quick", action="store_true", help="small, fast run (tests)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the run (full runs use SEED, SEED+1, SEED+2)")
@@ -44,7 +46,7 @@ def main(argv=None):
             options[option] = getattr(args, option)
         elif getattr(args, option) is not None:
             parser.error(f"--{option}: the {args.name} experiment takes no --{option}")
-    out = args.out or f"results/{args.name}"
+    out = args.out or run_folder(args.name, args.quick, args.seed, **options)
     try:
         module.run(out=out, quick=args.quick, seed=args.seed, **options)
     except FileNotFoundError as error:  # a data file the user must provide
