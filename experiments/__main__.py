@@ -4,6 +4,7 @@ import argparse
 import sys
 
 from experiments.common import run_folder
+from experiments.data import SOURCES
 from experiments.registry import EXPERIMENTS, summary
 
 
@@ -32,6 +33,7 @@ def main(argv=None):
             title, data = summary(name)
             reads = f" [--data: {data}]" if data is not None else ""
             print(f"{name:{width}s}  {title}{reads}")
+            print(f"{'':{width}s}    data: {SOURCES[name]}")
         return 0
     module = EXPERIMENTS[args.name]
     options = {}
