@@ -6,6 +6,7 @@ import numpy as np
 
 from rnn_nodes import checkpoint, io
 from rnn_nodes.costs import get_cost
+from rnn_nodes.keywords import check_keywords_of
 from rnn_nodes.layers import (
     Bidirectional,
     DenseLayer,
@@ -781,3 +782,9 @@ class RNN(NetworkChecks):
 
     def __setstate__(self, state):
         self.__dict__.update(io.network_from_state(state, type(self)).__dict__)
+
+
+# a misspelt keyword names the accepted ones and the closest (rnn_nodes/keywords.py)
+check_keywords_of(RNN, "__init__", "add_InputLayer", "add_RNNLayer", "add_GRULayer",
+                  "add_LSTMLayer", "add_OutputLayer", "add_DenseLayer", "forward", "gradients",
+                  "cost_value", "train", "train_step", "predict", "extrapolate")

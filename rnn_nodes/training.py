@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
+from rnn_nodes._frames import outside_stacklevel
 from rnn_nodes.sequences import take_rows
 from rnn_nodes.validation import check_non_negative_float, check_positive_int
 
@@ -402,7 +403,7 @@ def train_epochs(net, X, t, validation, epochs, batch_size, shuffle, verbose,
             f"batch_size={batch_size} is larger than the {n_samples} samples; "
             f"using batch_size={n_samples}",
             UserWarning,
-            stacklevel=4,
+            stacklevel=outside_stacklevel(),
         )
         batch_size = n_samples
     if metrics is None:
@@ -447,7 +448,7 @@ def train_epochs(net, X, t, validation, epochs, batch_size, shuffle, verbose,
             f"Training interrupted (KeyboardInterrupt) after {initial_epoch + complete} complete "
             f"epoch(s) of {epochs}; the history and weights of those epochs were kept.",
             TrainingInterruptedWarning,
-            stacklevel=4,
+            stacklevel=outside_stacklevel(),
         )
     finally:
         bar.close()

@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted
 
+from rnn_nodes._frames import outside_stacklevel
 from rnn_nodes.checkpoint import EstimatorCheckpoint
 from rnn_nodes.estimators import _checks as checks
 from rnn_nodes.estimators import _files
@@ -195,7 +196,7 @@ class BaseRNNEstimator(BaseEstimator):
                 f"within the last n_iter_no_change={p['n_iter_no_change']} epochs. "
                 "Increase max_iter or tol.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=outside_stacklevel(),
             )
         return self
 
@@ -257,7 +258,10 @@ class BaseRNNEstimator(BaseEstimator):
                 f"{name} has {X3.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{self.n_features_in_} features as input: X.shape[1] counts time steps, "
                 f"and the estimator reads series of the {self.n_features_in_} steps it was "
-                "fitted on (its network, network_, predicts any length)")
+                "fitted on (its network, network_, predicts any length)"
+                + (f"; channels-first data (n_samples, features, time)? Pass "
+                   f"rnn_nodes.from_channels_first({name})"
+                   if X3.ndim == 3 and X3.shape[2] == self.n_features_in_ else ""))
         if X3.shape[2] != self.n_features_per_step_:
             raise ValueError(
                 f"Argument `{name}` has {X3.shape[2]} features per time step (shape "
