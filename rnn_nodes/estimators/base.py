@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
 from rnn_nodes._frames import outside_stacklevel
 from rnn_nodes.checkpoint import EstimatorCheckpoint
@@ -272,7 +272,11 @@ class BaseRNNEstimator(BaseEstimator):
 
     def _check_X_lengths(self, X, lengths, reset, name="X"):
         """``(X, lengths)``: a list of sequences, or a padded ``X`` with ``lengths``, padded
-        into ``(n_samples, time, features)``; any number of steps. Else ``_check_X``."""
+        into ``(n_samples, time, features)``; any number of steps. Else ``_check_X``.
+        The columns of a DataFrame ``X`` are ``feature_names_in_``, checked as
+        scikit-learn checks them (same names, same order) when not ``reset``."""
+        if name == "X":
+            _check_feature_names(self, X, reset=reset)
         if lengths is None and not is_ragged(X):
             return self._check_X(X, reset, name), None
         X3, lengths = checks.check_padded_sequences(X, lengths, name)
