@@ -9,6 +9,7 @@
 from rnn_nodes.activations import ACTIVATIONS, Activation, get_activation
 from rnn_nodes.costs import COSTS, Cost, get_cost
 from rnn_nodes.gru_node import GRUNode
+from rnn_nodes.input_scale import InputScaleWarning
 from rnn_nodes.io import ModelFileError
 from rnn_nodes.layers import (
     Bidirectional,
@@ -65,5 +66,5 @@ __all__ = [
     "get_cost", "TrainingDivergedError", "TrainingInterruptedWarning", "Callback",
     "EarlyStopping", "RNNRegressor", "RNNClassifier", "ModelFileError", "sliding_windows",
     "SequenceScaler", "from_channels_first", "to_channels_first", "GRULayer", "LSTMLayer",
-    "Bidirectional", "GRUNode", "LSTMNode", "States", "load_checkpoint",
+    "Bidirectional", "GRUNode", "LSTMNode", "States", "load_checkpoint", "InputScaleWarning",
 ]

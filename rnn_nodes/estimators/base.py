@@ -16,9 +16,10 @@ from rnn_nodes.estimators import _checks as checks
 from rnn_nodes.estimators import _files
 from rnn_nodes.estimators._cells import cell_builder
 from rnn_nodes.estimators._steps import steps_of
+from rnn_nodes.input_scale import warn_if_badly_scaled
 from rnn_nodes.network import RNN
 from rnn_nodes.schedulers import SCHEDULERS, Scheduler, get_scheduler
-from rnn_nodes.sequences import is_ragged, take_rows
+from rnn_nodes.sequences import is_ragged, step_mask, take_rows
 from rnn_nodes.training import Callback, EarlyStopping, TrainingDivergedError
 from rnn_nodes.validation import (
     check_bool,
@@ -153,6 +154,8 @@ class BaseRNNEstimator(BaseEstimator):
         initial_epoch = run.resume(p["max_iter"]) if resume else 0
         reuse = (partial or p["warm_start"] or initial_epoch > 0) and hasattr(self, "network_")
         X, lengths = self._check_X_lengths(X, lengths, reset=not reuse)
+        warn_if_badly_scaled(X, None if lengths is None else step_mask(lengths, X.shape[1]),
+                             type(self).__name__)
         t = self._targets(y, X, reset=not reuse, classes=classes, lengths=lengths)
         if reuse:
             self._continue_network(p)
