@@ -60,3 +60,15 @@ def test_experiments_list_imports_no_experiment():
             "with contextlib.redirect_stdout(io.StringIO()) as out:\n    main(['list'])\n"
             "assert 'clean_weather.csv' in out.getvalue()")
     assert modules_after(code) == []
+
+
+def test_startup_benchmark_times_fresh_processes(capsys):
+    import pytest
+
+    from benchmarks import startup
+
+    seconds = startup.time_step(["-c", "pass"], repeats=2)
+    assert len(seconds) == 2 and all(s > 0 for s in seconds)
+    with pytest.raises(SystemExit):
+        startup.main(["--repeats", "0"])
+    assert "--repeats must be at least 1" in capsys.readouterr().err
