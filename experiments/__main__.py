@@ -11,7 +11,8 @@ from experiments.registry import EXPERIMENTS, summary
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__)
     parser.add_argument("name", choices=["list", *EXPERIMENTS], help="experiment to run")
-    parser.add_argument("--out", default=None, help="output folder (default results/NAME/TAG/, TAG naming the "
+    parser.add_argument("--out", default=None,
+                        help="output folder (default results/NAME/TAG/, TAG naming the "
                              "options, e.g. quick-seed0-task-frequency)")
     parser.add_argument("--quick", action="store_true", help="small, fast run (tests)")
     parser.add_argument("--seed", type=int, default=0,

@@ -13,7 +13,7 @@ PACKAGE = str(pathlib.Path(__file__).resolve().parent)
 
 
 def outside_stacklevel():
-    """The ``stacklevel`` that makes ``warnings.warn`` point at the first frame outside ``rnn_nodes``.
+    """The ``stacklevel`` at which ``warnings.warn`` shows the first frame outside ``rnn_nodes``.
 
     Call it as the argument of ``warnings.warn`` from the function that warns.
 

@@ -166,10 +166,10 @@ def check_keywords(function):
     >>> def scale(x, factor=2.0):
     ...     return x * factor
     >>> scale = check_keywords(scale)
-    >>> scale(1.0, factr=3.0)
+    >>> scale(1.0, factr=3.0)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    TypeError: scale() got an unexpected keyword argument 'factr'; did you mean 'factor'? It accepts: x, factor
+    TypeError: scale() got an unexpected keyword argument 'factr'; did you mean 'factor'? ...
     """
     if getattr(function, "_checks_keywords", False):
         return function

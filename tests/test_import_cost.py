@@ -17,7 +17,8 @@ HEAVY = ("jax", "sklearn", "scipy", "pandas", "matplotlib")
 
 def modules_after(code):
     """The heavy modules imported by ``code`` in a fresh interpreter run in the repository."""
-    script = f"{code}\nimport json, sys\nprint(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))"
+    script = (f"{code}\nimport json, sys\n"
+              f"print(json.dumps(sorted(m for m in {HEAVY!r} if m in sys.modules)))")
     ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                          cwd=REPOSITORY, env={"PYTHONPATH": str(REPOSITORY), "PATH": ""},
                          check=True)
