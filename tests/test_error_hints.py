@@ -145,3 +145,13 @@ def test_warnings_still_point_at_the_callers_line():
             rng.normal(size=(8, 5)), rng.normal(size=8))
     converging = [w for w in record if issubclass(w.category, ConvergenceWarning)]
     assert converging and converging[0].filename == __file__
+
+
+def test_layer_width_errors_use_the_public_name_and_say_what_it_counts():
+    with pytest.raises(ValueError) as raised:
+        RNN().add_InputLayer(1).add_RNNLayer(-4)
+    message = str(raised.value)
+    assert "argument `n_features`" in message and "got -4" in message
+    assert "the RNNLayer's number of units" in message
+    with pytest.raises(ValueError, match="InputLayer's number of features per time step"):
+        RNN().add_InputLayer(0)
