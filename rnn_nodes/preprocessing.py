@@ -206,15 +206,25 @@ def from_channels_first(X):
 
     Parameters
     ----------
-    X : array-like of shape (n, channels, time), or (n, time)
-        A 2-D array is a univariate collection (aeon's convention).
+    X : array-like of shape (n, channels, time), or (n, time), or list
+        A 2-D array is a univariate collection (aeon's convention). A list
+        of series of different lengths, each ``(channels, time_b)`` (or
+        ``(time_b,)``, univariate), as aeon holds unequal-length collections.
 
     Returns
     -------
-    ndarray of shape (n, time, channels)
-        A contiguous copy.
+    ndarray of shape (n, time, channels), or list of ndarray of shape (time_b, channels)
+        A contiguous copy; a list for series of different lengths, as the
+        estimators and :class:`SequenceScaler` take them.
+
+    Examples
+    --------
+    >>> [x.shape for x in from_channels_first([np.zeros((2, 5)), np.zeros((2, 3))])]
+    [(5, 2), (3, 2)]
     """
-    X = np.asarray(X) if not isinstance(X, list) else _equal_length(X)
+    if isinstance(X, (list, tuple)) and len({np.shape(s)[-1] for s in X}) > 1:
+        return [_series_from_channels_first(s, b) for b, s in enumerate(X)]
+    X = np.asarray(X)
     if X.ndim == 2:
         return np.ascontiguousarray(X[:, :, None])
     if X.ndim != 3:
@@ -225,7 +235,12 @@ def from_channels_first(X):
 
 
 def to_channels_first(X):
-    """``(n, time, features)`` to ``(n, features, time)``, undoing :func:`from_channels_first`."""
+    """``(n, time, features)`` to ``(n, features, time)``, undoing :func:`from_channels_first`.
+
+    A list of sequences ``(time_b, features)`` gives a list of ``(features, time_b)``.
+    """
+    if is_ragged(X):
+        return [np.ascontiguousarray(np.asarray(x).reshape(len(x), -1).T) for x in X]
     X = np.asarray(X)
     if X.ndim != 3:
         raise ValueError(
@@ -233,10 +248,13 @@ def to_channels_first(X):
     return np.ascontiguousarray(np.swapaxes(X, 1, 2))
 
 
-def _equal_length(series):
-    lengths = {np.shape(s)[-1] for s in series}
-    if len(lengths) > 1:
+def _series_from_channels_first(series, b):
+    """One series ``(channels, time_b)`` or ``(time_b,)`` as ``(time_b, channels)``."""
+    series = np.asarray(series)
+    if series.ndim == 1:
+        return np.ascontiguousarray(series[:, None])
+    if series.ndim != 2:
         raise ValueError(
-            "Argument `X` holds series of unequal lengths "
-            f"{sorted(lengths)}; pad or truncate them to one length first")
-    return np.asarray(series)
+            f"Argument `X[{b}]` must be one series (channels, time) or (time,); got an "
+            f"array of shape {series.shape}")
+    return np.ascontiguousarray(series.T)
