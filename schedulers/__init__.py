@@ -43,6 +43,7 @@ from rnn_nodes.schedulers import (
 # ``import schedulers.adam`` gives the module object ``rnn_nodes.schedulers.adam``
 for _module in (_validation, adagrad, adam, base, constant, momentum, registry, rmsprop):
     sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
+del _module
 
 __all__ = [
     "SCHEDULERS",

@@ -16,3 +16,4 @@ __all__ = ["Layer", "InputLayer", "RNNLayer", "OutputLayer", "DenseLayer", "GRUL
 # a misspelt keyword names the accepted ones and the closest (rnn_nodes/keywords.py)
 for _layer in (InputLayer, RNNLayer, OutputLayer, DenseLayer, GRULayer, LSTMLayer, Bidirectional):
     check_keywords_of(_layer)
+del _layer
