@@ -87,7 +87,7 @@ def test_outputs_and_gradients_equal_pytorchs(cell, layers, bidirectional):
 
     net = headless(cell, module.hidden_size, layers, bidirectional)
     net.load_torch_state_dict({k: v.detach().numpy() for k, v in module.state_dict().items()})
-    layout = dict(layers=layers, directions=directions)
+    layout = {"layers": layers, "directions": directions}
     h0s, c0s = per_layer(h0, **layout), per_layer(c0, **layout)
     got, states = net.forward(X, h0s, c0s, return_states=True)
     assert got.shape == (BATCH, T, directions * module.hidden_size)
@@ -172,8 +172,8 @@ def test_padded_steps_of_dY_count_for_nothing():
     g = net.gradients(X, None, lengths=lengths, dY=dY)
     dY_clean = dY * (np.arange(T)[None, :] < lengths[:, None])[..., None]
     clean = net.gradients(X, None, lengths=lengths, dY=dY_clean)
-    for name in clean.params.keys():
-        np.testing.assert_array_equal(g.params[name], clean.params[name])
+    for name, grad in clean.params.items():
+        np.testing.assert_array_equal(g.params[name], grad)
 
 
 # training such a network against targets: the cost is on the hidden sequence -----------------
