@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from rnn_nodes import checkpoint, io
+from rnn_nodes import checkpoint, io, torch_export
 from rnn_nodes.costs import get_cost
 from rnn_nodes.gradients import Gradients, ParameterGradients
 from rnn_nodes.layers import (
@@ -692,6 +692,16 @@ class RNN(NetworkChecks):
         for layer, suffix in directions:
             layer.set_torch_weights(*(state_dict[name + suffix] for name in names))
         self.is_trained = True
+
+    def torch_state_dict(self):
+        """The recurrent layers' weights under PyTorch's names and in its layout: the inverse
+        of :meth:`load_torch_state_dict` (see :func:`rnn_nodes.torch_export.torch_state_dict`)."""
+        return torch_export.torch_state_dict(self)
+
+    def to_torch(self):
+        """The network as a ``torch.nn.Sequential`` of PyTorch's own modules, same weights, same
+        outputs (see :func:`rnn_nodes.torch_export.to_torch`); needs torch."""
+        return torch_export.to_torch(self)
 
     # keeping ------------------------------------------------------------------------
 
