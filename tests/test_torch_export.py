@@ -121,6 +121,14 @@ def readme_blocks():
     return re.findall(r"```python\n(.*?)```", section.group(1), re.DOTALL)
 
 
+def run_blocks(count):
+    """The section's first ``count`` code blocks, run in one namespace, which is returned."""
+    namespace = {}
+    for code in readme_blocks()[:count]:
+        exec(compile(code, str(README), "exec"), namespace)  # noqa: S102 (the README's own code)
+    return namespace
+
+
 def test_readme_torchscript_example_runs(tmp_path, monkeypatch):
     pytest.importorskip("torch")
     monkeypatch.chdir(tmp_path)
