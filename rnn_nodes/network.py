@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from rnn_nodes import checkpoint, io, torch_export
+from rnn_nodes import checkpoint, io, summary, torch_export
 from rnn_nodes.costs import get_cost
 from rnn_nodes.gradients import Gradients, ParameterGradients
 from rnn_nodes.layers import (
@@ -104,6 +104,11 @@ class RNN(NetworkChecks):
     def __repr__(self):
         layers = ", ".join(map(repr, self.layers))
         return f"RNN(cost={self.cost.name!r}, layers=[{layers}])"
+
+    def summary(self, print_fn=print):
+        """Print a table of the layers: output shapes, parameter counts, total (as Keras'
+        ``model.summary()``; see :mod:`rnn_nodes.summary`). ``print_fn`` takes the text."""
+        print_fn(summary.summary_text(self))
 
     # building ---------------------------------------------------------------
 
