@@ -119,6 +119,21 @@ def test_outputs_and_gradients_equal_pytorchs(cell, layers, bidirectional):
                    for a, b in zip(g.states.c, per_layer(tensors["c0"].grad.numpy(), **layout)))
 
 
+def test_pytorchs_flat_states_of_a_bidirectional_stack_are_taken_as_they_come():
+    torch, module, X, h0, c0, dY, dH, dC = torch_case("lstm", 2, True)
+    net = headless("lstm", module.hidden_size, 2, True)
+    net.load_torch_state_dict({k: v.detach().numpy() for k, v in module.state_dict().items()})
+    with torch.no_grad():
+        want = module(torch.tensor(X), (torch.tensor(h0), torch.tensor(c0)))[0].numpy()
+    assert h0.shape == (4, BATCH, 3)  # layer 0 forward, layer 0 reverse, layer 1 ...
+    assert rel_err(net.forward(X, h0, c0), want) < TOL
+    flat = net.gradients(X, None, h0, c0, dY=dY, dh_n=dH, dc_n=dC)
+    paired = net.gradients(X, None, h0.reshape(2, 2, BATCH, 3), c0.reshape(2, 2, BATCH, 3),
+                           dY=dY, dh_n=dH.reshape(2, 2, BATCH, 3), dc_n=dC.reshape(2, 2, BATCH, 3))
+    for name, grad in paired.params.items():
+        np.testing.assert_array_equal(flat.params[name], grad)
+
+
 # without PyTorch: the case that returned zeros, by central differences ------------------------
 
 
