@@ -24,6 +24,7 @@ from rnn_nodes.layers import (
 from rnn_nodes.lstm_node import LSTMNode
 from rnn_nodes.network import RNN, Gradients
 from rnn_nodes.node import Node
+from rnn_nodes.one_step import Step, one_step
 from rnn_nodes.preprocessing import (
     SequenceScaler,
     from_channels_first,
@@ -45,5 +46,5 @@ __all__ = [
     "get_cost", "TrainingDivergedError", "TrainingInterruptedWarning", "Callback",
     "EarlyStopping", "RNNRegressor", "RNNClassifier", "ModelFileError", "sliding_windows",
     "SequenceScaler", "from_channels_first", "to_channels_first", "GRULayer", "LSTMLayer",
-    "Bidirectional", "GRUNode", "LSTMNode", "States", "load_checkpoint",
+    "Bidirectional", "GRUNode", "LSTMNode", "States", "load_checkpoint", "one_step", "Step",
 ]

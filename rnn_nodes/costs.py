@@ -196,8 +196,10 @@ class Cost:
         return float(value), np.asarray(seed), is_delta
 
     def pairs_with(self, activation):
-        """Whether ``delta`` may bypass the derivative of ``activation``."""
-        return self._paired_delta is not None and activation.name == self.paired_activation
+        """Whether ``delta`` may bypass the derivative of ``activation`` (None: a recurrent
+        layer's states, which pair with no cost)."""
+        return (self._paired_delta is not None and activation is not None
+                and activation.name == self.paired_activation)
 
     def delta(self, y_hat, t):
         """dC/dz of the output layer, for the paired activation only."""

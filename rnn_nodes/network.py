@@ -1,12 +1,11 @@
 """The network: ordered layers, a cost, an update rule, forward and backward passes."""
 
-from dataclasses import dataclass, field
-
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from rnn_nodes import checkpoint, io
+from rnn_nodes import checkpoint, io, summary, torch_export
 from rnn_nodes.costs import get_cost
+from rnn_nodes.gradients import Gradients, ParameterGradients
 from rnn_nodes.layers import (
     Bidirectional,
     DenseLayer,
@@ -18,6 +17,7 @@ from rnn_nodes.layers import (
     RNNLayer,
 )
 from rnn_nodes.network_checks import NetworkChecks
+from rnn_nodes.output_gradient import output_seed
 from rnn_nodes.sequences import (
     States,
     as_padded,
@@ -37,30 +37,6 @@ from rnn_nodes.validation import (
     check_sequences,
 )
 from schedulers import Adam, get_scheduler
-
-
-@dataclass
-class Gradients:
-    """Gradients of the cost for one batch.
-
-    Attributes
-    ----------
-    params : list of dict
-        One dict per layer of the network, in order (empty for layers
-        without parameters), keyed like the layer's ``params``.
-    X : ndarray of shape (batch, time, n_in)
-        dC/dX.
-    h0 : list of ndarray
-        dC/dh0 for every recurrent layer, in order, each (batch, n_l)
-        ((2, batch, n_l) for a bidirectional layer).
-    c0 : list of ndarray
-        dC/dc0 for every LSTM layer, in order, shaped like its ``h0``.
-    """
-
-    params: list
-    X: np.ndarray
-    h0: list
-    c0: list = field(default_factory=list)
 
 
 class RNN(NetworkChecks):
@@ -128,6 +104,11 @@ class RNN(NetworkChecks):
     def __repr__(self):
         layers = ", ".join(map(repr, self.layers))
         return f"RNN(cost={self.cost.name!r}, layers=[{layers}])"
+
+    def summary(self, print_fn=print):
+        """Print a table of the layers: output shapes, parameter counts, total (as Keras'
+        ``model.summary()``; see :mod:`rnn_nodes.summary`). ``print_fn`` takes the text."""
+        print_fn(summary.summary_text(self))
 
     # building ---------------------------------------------------------------
 
@@ -225,7 +206,7 @@ class RNN(NetworkChecks):
         if len(self.layers) < 2:
             raise ValueError(
                 "The network is incomplete: it needs an InputLayer and at least "
-                "an OutputLayer or a DenseLayer"
+                "one more layer (recurrent, OutputLayer or DenseLayer)"
             )
 
     # forward and backward -----------------------------------------------------
@@ -310,7 +291,7 @@ class RNN(NetworkChecks):
                       stack_states([layer.c_last for layer in self.cell_layers]))
 
     @with_blas_threads
-    def backward(self, t, dh_n=None, dc_n=None, *, input_gradient=True):
+    def backward(self, t, dh_n=None, dc_n=None, *, dY=None, input_gradient=True):
         """Backpropagate the cost of the latest forward pass against targets ``t``.
 
         Fills every layer's ``grads`` (with the L2 term added), every
@@ -322,13 +303,19 @@ class RNN(NetworkChecks):
         t : ndarray of the output's shape, or None
             A padded output's targets may come as a list of ``(time_b,
             n_out)`` arrays. None: no cost in this call (``batch_cost`` 0),
-            only the gradients ``dh_n`` / ``dc_n``.
+            only the gradients ``dY``, ``dh_n``, ``dc_n``. When the network
+            ends with a recurrent layer the cost is taken on its hidden
+            sequence (see :mod:`rnn_nodes.output_gradient`).
         dh_n, dc_n : list of ndarray or ndarray, optional
             Gradients of the final states (laid out as ``h0`` / ``c0``, or as
             the :class:`States` of the forward pass) coming from outside the
             call, e.g. ``gradients(X2, ...).h0`` of the next chunk: chaining
             gives the gradient of the two chunks as one sequence. Under
             truncated BPTT they enter with the full budget.
+        dY : ndarray of the output's shape, optional
+            Instead of ``t``: the gradient of the output, PyTorch's
+            ``output.backward(dY)``: the gradients are those of
+            ``sum(Y * dY) + sum(h_n * dh_n) + sum(c_n * dc_n)``.
         input_gradient : bool, default=True
             False: dC/dX is not computed (training never reads it) when the
             first layer is recurrent, and None is returned.
@@ -336,27 +323,30 @@ class RNN(NetworkChecks):
         Returns
         -------
         dC_dX : ndarray of shape (batch, time, n_in), or None
+
+        Raises
+        ------
+        ValueError
+            For ``t`` and ``dY`` together, a ``dY`` not of the output's shape,
+            or ``dh_n`` / ``dc_n`` not one per recurrent / LSTM layer.
         """
         if self._output is None:
             raise ValueError("backward needs a forward pass first")
-        output_layer = self.layers[-1]
-        if t is None:
-            self.batch_cost, seed, is_delta = 0.0, np.zeros_like(self._output), False
-        else:
-            t = self._check_targets(t, self._output.shape[:2], lengths=self._lengths)
-            mask = self.output_mask(self._lengths, self._output.shape[1])
-            self.batch_cost, seed, is_delta = self.cost.value_and_seed(
-                self._output, t, output_layer.activation, mask)
+        self.batch_cost, seed, is_delta = output_seed(self, t, dY)
         for layer in self.recurrent_layers:  # JAX computes them while the layers above work
             layer.start_derivatives()
         finals = self._final_gradients(dh_n, dc_n, len(self._output))
-        dC = output_layer.backward(delta=seed) if is_delta else output_layer.backward(seed)
-        for i in reversed(range(1, len(self.layers) - 1)):
+        top = len(self.layers) - 1
+        dC = seed
+        if is_delta:  # a head whose activation pairs with the cost takes dC/dz
+            dC, top = self.layers[top].backward(delta=seed), top - 1
+        for i in reversed(range(1, top + 1)):
             layer = self.layers[i]
-            if i == 1 and layer.recurrent and not input_gradient:
-                dC = layer.backward(dC, *finals.get(i, ()), input_gradient=False)
+            if layer.recurrent:  # the last layer too: a network may end with one, as nn.RNN
+                skip = {} if i > 1 or input_gradient else {"input_gradient": False}
+                dC = layer.backward(dC, *finals.get(i, ()), **skip)
             else:
-                dC = layer.backward(dC, *finals.get(i, ()))
+                dC = layer.backward(dC)
         self._add_l2_gradient()
         if dC is None:
             return None
@@ -387,7 +377,8 @@ class RNN(NetworkChecks):
                     layer.grads[name] += self.lmbd * layer.params[name]
 
     @with_blas_threads
-    def gradients(self, X, t, h0=None, c0=None, *, lengths=None, dh_n=None, dc_n=None):
+    def gradients(self, X, t, h0=None, c0=None, *, lengths=None, dh_n=None, dc_n=None,
+                  dY=None):
         """Every gradient of the cost (L2 included) for one batch; no update.
 
         Parameters
@@ -395,7 +386,7 @@ class RNN(NetworkChecks):
         X : ndarray of shape (batch, time, n_in), or list of (time_b, n_in) arrays
         t : ndarray of the output's shape (or list, or None: see :meth:`backward`)
         h0, c0, lengths : see :meth:`forward`
-        dh_n, dc_n : see :meth:`backward`
+        dh_n, dc_n, dY : see :meth:`backward`
 
         Returns
         -------
@@ -403,9 +394,10 @@ class RNN(NetworkChecks):
             ``X`` is padded like the input, zero at the padded steps.
         """
         self.forward(X, h0, c0, lengths=lengths, start_derivatives=True)
-        dX = self.backward(t, dh_n, dc_n)
+        dX = self.backward(t, dh_n, dc_n, dY=dY)
         return Gradients(
-            params=[{k: v.copy() for k, v in layer.grads.items()} for layer in self.layers],
+            params=ParameterGradients(
+                [{k: v.copy() for k, v in layer.grads.items()} for layer in self.layers]),
             X=dX,
             h0=[layer.dh0.copy() for layer in self.recurrent_layers],
             c0=[layer.dc0.copy() for layer in self.cell_layers],
@@ -705,6 +697,16 @@ class RNN(NetworkChecks):
         for layer, suffix in directions:
             layer.set_torch_weights(*(state_dict[name + suffix] for name in names))
         self.is_trained = True
+
+    def torch_state_dict(self):
+        """The recurrent layers' weights under PyTorch's names and in its layout: the inverse
+        of :meth:`load_torch_state_dict` (see :func:`rnn_nodes.torch_export.torch_state_dict`)."""
+        return torch_export.torch_state_dict(self)
+
+    def to_torch(self):
+        """The network as a ``torch.nn.Sequential`` of PyTorch's own modules, same weights, same
+        outputs (see :func:`rnn_nodes.torch_export.to_torch`); needs torch."""
+        return torch_export.to_torch(self)
 
     # keeping ------------------------------------------------------------------------
 
