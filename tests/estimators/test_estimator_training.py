@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from rnn_nodes import RNN, RNNClassifier, RNNRegressor, TrainingInterruptedWarning
 from rnn_nodes.estimators.base import HISTORY_KEYS
 
-FAST = dict(hidden_layer_sizes=(6,), learning_rate=0.02, random_state=0)
+FAST = dict(hidden_layer_sizes=(6,), learning_rate=0.02, batch_size=32, random_state=0)
 
 
 def sum_data(n=80, time=5, seed=0):
