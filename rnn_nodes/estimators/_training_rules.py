@@ -14,6 +14,9 @@ from rnn_nodes.training import EarlyStopping
 from rnn_nodes.validation import check_positive_int
 from schedulers.schedules import LearningRateSchedule
 
+DEFAULT_LEARNING_RATE = 1e-2
+"""``eta`` of a scheduler given by name when ``learning_rate`` is None."""
+
 AUTO_BATCH = (8, 32)
 """``batch_size="auto"``: ``min(32, max(8, n_samples // 10))`` samples per update."""
 

@@ -62,11 +62,11 @@ class BaseRNNEstimator(BaseEstimator):
     outputs against network targets).
     """
 
-    def __init__(self, hidden_layer_sizes=(16,), *, cell="rnn", activation="tanh",
+    def __init__(self, hidden_layer_sizes=(32,), *, cell="gru", activation="tanh",
                  dense_layer_sizes=(), dense_activation="relu", return_sequences=False,
                  scheduler="adam", learning_rate=None, learning_rate_schedule=None,
-                 alpha=0.0, batch_size="auto", max_iter=200, shuffle=True, clip_norm=None,
-                 tol=1e-4, n_iter_no_change=10, n_updates_no_change=None,
+                 alpha=0.0, batch_size="auto", max_iter=200, shuffle=True, clip_norm=1.0,
+                 tol=1e-4, n_iter_no_change=10, n_updates_no_change=300,
                  early_stopping=False, validation_fraction=0.1,
                  validation_split="tail", warm_start=False, verbose=0,
                  random_state=None, dtype="float32"):
@@ -289,14 +289,16 @@ class BaseRNNEstimator(BaseEstimator):
         return X3, lengths
 
     def _scheduler(self, p):
-        """A new scheduler (the parameter is never mutated), with ``learning_rate`` as eta."""
+        """A new scheduler (the parameter is never mutated), with ``learning_rate`` as eta.
+
+        ``learning_rate=None``: a scheduler object keeps its own ``eta``; a name gets
+        :data:`~rnn_nodes.estimators._training_rules.DEFAULT_LEARNING_RATE`.
+        """
         eta = {} if p["learning_rate"] is None else {"eta": p["learning_rate"]}
         if isinstance(self.scheduler, Scheduler):
             return get_scheduler(self.scheduler, **eta)
-        if not eta and "eta" in _required_arguments(self.scheduler):
-            raise ValueError(
-                f"scheduler={self.scheduler!r} has no default learning rate: set "
-                "learning_rate, e.g. learning_rate=0.01")
+        if not eta and "eta" in _parameters(self.scheduler):
+            eta = {"eta": rules.DEFAULT_LEARNING_RATE}
         return get_scheduler(self.scheduler, **eta)
 
     def _architecture(self, p):
@@ -499,13 +501,10 @@ class BaseRNNEstimator(BaseEstimator):
         (a ValueError or TypeError for a value ``fit`` would not have made)."""
 
 
-def _required_arguments(name):
-    """Arguments without a default of the scheduler registered as ``name`` (none if unknown)."""
+def _parameters(name):
+    """Arguments of the scheduler registered as ``name`` (none if unknown)."""
     cls = SCHEDULERS.get(name.lower())
-    if cls is None:
-        return []
-    return [p.name for p in inspect.signature(cls).parameters.values()
-            if p.default is inspect.Parameter.empty]
+    return [] if cls is None else list(inspect.signature(cls).parameters)
 
 
 def _jsonable(value):

@@ -66,8 +66,9 @@ def test_convergence_stops_early_without_a_warning():
     X, y = sum_data()
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        model = RNNRegressor(max_iter=200, tol=10.0, n_iter_no_change=2, **FAST).fit(X, y)
-    # no epoch improves the loss by 10: stop after the first + 2 epochs
+        model = RNNRegressor(max_iter=200, tol=10.0, n_iter_no_change=2, n_updates_no_change=0,
+                             **FAST).fit(X, y)
+    # no epoch improves the loss by 10: stop after the first + 2 epochs (no minimum of updates)
     assert model.n_iter_ == 3
 
 

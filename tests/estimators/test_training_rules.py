@@ -83,10 +83,12 @@ def test_n_updates_no_change_keeps_a_small_fit_going():
     X, y = rng.normal(size=(36, 5, 1)), rng.integers(0, 2, 36)
     kwargs = dict(hidden_layer_sizes=(3,), max_iter=50, n_iter_no_change=2, tol=10.0,
                   random_state=0)
-    short = quiet_fit(RNNClassifier(**kwargs), X, y)
+    short = quiet_fit(RNNClassifier(n_updates_no_change=0, **kwargs), X, y)
     long = quiet_fit(RNNClassifier(n_updates_no_change=40, **kwargs), X, y)
     assert short.n_iter_ == 3
     assert long.n_iter_ == 9  # 8 epochs = 40 updates after the best (epoch 1)
+    default = quiet_fit(RNNClassifier(**kwargs), X, y)  # n_updates_no_change=300: 60 epochs
+    assert default.n_iter_ == 50  # so max_iter ends it
 
 
 def test_a_fit_that_learned_nothing_warns_and_names_the_knobs():
