@@ -135,8 +135,8 @@ def warn_if_nothing_learned(estimator, history, net, t, lengths):
     warnings.warn(
         f"{type(estimator).__name__} learned nothing: its final training loss {final:.4g} "
         f"is not clearly below {constant:.4g}, the loss of always predicting {what}. Try "
-        "scaling X (rnn_nodes.SequenceScaler), a higher max_iter or learning_rate, "
-        "cell='gru', or clip_norm=1.0.",
+        "scaling X (rnn_nodes.SequenceScaler), a higher max_iter, another learning_rate, or "
+        "the default cell, clip_norm and batch_size (see docs/defaults.md).",
         ConvergenceWarning,
         stacklevel=4,
     )
