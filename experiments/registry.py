@@ -4,7 +4,7 @@ from experiments import (
     mackey_glass, mnist_rows, ode, parity, schedulers_study, sine, sweep, vanishing, weather,
 )
 from experiments import stream, varlen
-from experiments import adding, digits, mnist1d_study, ucr
+from experiments import adding, defaults, digits, mnist1d_study, ucr
 
 EXPERIMENTS = {
     "sine": sine,
@@ -22,4 +22,5 @@ EXPERIMENTS = {
     "mnist1d": mnist1d_study,
     "adding": adding,
     "ucr": ucr,
+    "defaults": defaults,
 }

@@ -14,13 +14,25 @@ state is a ``NamedTuple`` value returned by ``init`` and by ``update_change``
         p -= change
 """
 
-from schedulers.adagrad import Adagrad, AdagradMomentum, AdagradMomentumState, AdagradState
+from schedulers.adagrad import (
+    Adagrad,
+    AdagradMomentum,
+    AdagradMomentumState,
+    AdagradState,
+)
 from schedulers.adam import Adam, AdamState
 from schedulers.base import Scheduler
 from schedulers.constant import Constant, ConstantState
 from schedulers.momentum import Momentum, MomentumState
 from schedulers.registry import SCHEDULERS, get_scheduler
 from schedulers.rmsprop import RMS_prop, RMSprop, RMSpropState
+from schedulers.schedules import (
+    CosineDecay,
+    ExponentialDecay,
+    LearningRateSchedule,
+    ReduceLROnPlateau,
+    StepDecay,
+)
 
 __all__ = [
     "Scheduler",
@@ -39,4 +51,9 @@ __all__ = [
     "AdamState",
     "SCHEDULERS",
     "get_scheduler",
+    "LearningRateSchedule",
+    "StepDecay",
+    "ExponentialDecay",
+    "CosineDecay",
+    "ReduceLROnPlateau",
 ]
