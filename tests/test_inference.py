@@ -1,0 +1,121 @@
+"""The inference pass gives the training forward pass's numbers, in chunks, keeping nothing."""
+
+import numpy as np
+import pytest
+
+from rnn_nodes import RNN
+from rnn_nodes import inference, prediction
+
+CELLS = ("rnn", "gru", "lstm")
+
+
+def build(cell, *, bidirectional=False, merge="concat", head="sequence", dtype="float64",
+          seed=0, layers=2):
+    net = RNN(seed=seed, dtype=dtype).add_InputLayer(2)
+    add = {"rnn": net.add_RNNLayer, "gru": net.add_GRULayer, "lstm": net.add_LSTMLayer}[cell]
+    for _ in range(layers):
+        add(3, bidirectional=bidirectional, merge=merge)
+    if head == "sequence":
+        net.add_OutputLayer(2, "tanh")
+    else:
+        net.add_DenseLayer(4, "tanh").add_DenseLayer(2)
+    # non-zero biases, so that every parameter enters the numbers
+    rng = np.random.default_rng(seed + 1)
+    for layer in net.layers:
+        for value in layer.params.values():
+            value += rng.normal(0, 0.3, value.shape).astype(value.dtype)
+    net.is_trained = True
+    return net
+
+
+def data(batch=7, time=9, seed=2, dtype="float64"):
+    return np.random.default_rng(seed).normal(size=(batch, time, 2)).astype(dtype)
+
+
+def states_like(net, batch, seed=3):
+    rng = np.random.default_rng(seed)
+    h0 = [rng.normal(size=layer.state_shape(batch)) for layer in net.recurrent_layers]
+    c0 = [rng.normal(size=layer.state_shape(batch)) for layer in net.cell_layers] or None
+    return h0, c0
+
+
+CASES = [(cell, bidirectional, merge, head)
+         for cell in CELLS
+         for bidirectional, merge in ((False, "concat"), (True, "concat"), (True, "sum"))
+         for head in ("sequence", "dense")]
+
+
+@pytest.mark.parametrize("cell, bidirectional, merge, head", CASES)
+@pytest.mark.parametrize("padded", [False, True])
+def test_prediction_is_the_forward_pass_in_float64(cell, bidirectional, merge, head, padded):
+    net = build(cell, bidirectional=bidirectional, merge=merge, head=head)
+    X = data()
+    lengths = np.array([9, 3, 1, 9, 5, 8, 2]) if padded else None
+    h0, c0 = states_like(net, len(X))
+    expected, expected_states = net.forward(X, h0, c0, lengths=lengths, return_states=True)
+    # a budget of one sample per chunk, and one of the whole batch
+    for budget in (1, inference.ACTIVATION_BUDGET):
+        output, states, _ = prediction.predict(net, X, h0, c0, lengths, budget=budget)
+        np.testing.assert_allclose(output, expected, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(states.h, expected_states.h, rtol=0, atol=1e-12)
+        if c0 is not None:
+            np.testing.assert_allclose(states.c, expected_states.c, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_prediction_in_float32_agrees_to_the_last_bits(cell):
+    net = build(cell, dtype="float32")
+    X = data(batch=40, time=30, dtype="float32")
+    expected = net.forward(X)
+    whole = net.predict(X)
+    np.testing.assert_array_equal(whole, expected)  # one chunk: the same operations
+    chunked = prediction.predict(net, X, budget=1)[0]
+    np.testing.assert_allclose(chunked, expected, rtol=4 * np.finfo(np.float32).eps, atol=1e-6)
+
+
+def test_chunks_are_sized_by_the_budget():
+    net = build("lstm", layers=1)  # widths: input 2, gates 12, state 3; output 2
+    per_step = max(2 + 4 * 3 + 3 + 3, 3 + 2 + 2 + 2)  # the LSTM layer holds the most
+    assert inference.chunk_rows(net, time=100, itemsize=8, budget=8 * 100 * per_step * 5) == 5
+    assert inference.chunk_rows(net, time=100, itemsize=8, budget=1) == 1
+
+
+def test_prediction_keeps_nothing_on_the_network():
+    net = build("lstm", bidirectional=True, head="dense")
+    X = data()
+    net.forward(X[:3])  # what a training forward pass leaves on the layers
+    before = {id(layer): dict(vars(layer)) for layer in net.layers}
+    net_before = dict(vars(net))
+    net.predict(X)
+    net.cost_value(X, np.zeros((len(X), 2)))
+    for layer in net.layers:
+        after = vars(layer)
+        for key, value in before[id(layer)].items():
+            assert after[key] is value, (layer, key)
+    for key, value in net_before.items():
+        assert vars(net)[key] is value, key
+
+
+def test_extrapolate_in_chunks_is_extrapolate_whole():
+    net = build("gru", layers=1)
+    X = data(batch=5)
+    whole = prediction.extrapolate(net, X, 6)
+    chunked = prediction.extrapolate(net, X, 6, budget=1)
+    np.testing.assert_allclose(chunked, whole, rtol=0, atol=1e-12)
+    # the free run by hand: the forward pass fed its own last output
+    y, states = net.forward(X, return_states=True)
+    y_next, by_hand = y[:, -1:], []
+    for _ in range(6):
+        by_hand.append(y_next)
+        y_next, states = net.forward(y_next, *states, return_states=True)
+    np.testing.assert_allclose(whole, np.concatenate(by_hand, axis=1), rtol=0, atol=1e-12)
+
+
+def test_a_layer_type_without_a_step_loop_is_named():
+    class MyLayer(type(build("rnn").layers[1])):
+        pass
+
+    net = build("rnn", layers=1)
+    net.layers[1].__class__ = MyLayer
+    with pytest.raises(TypeError, match="MyLayer.*_CELLS"):
+        net.predict(data())
