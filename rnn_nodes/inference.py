@@ -71,7 +71,7 @@ def weights_snapshot(net):
                 for layer in net.layers]
 
 
-def run(net, X, h0, c0, lengths=None, *, params=None, budget=ACTIVATION_BUDGET):
+def run(net, X, h0, c0, lengths=None, *, params=None, budget=None):
     """The network's output for checked inputs, chunk by chunk, and the final states.
 
     Parameters
@@ -88,8 +88,9 @@ def run(net, X, h0, c0, lengths=None, *, params=None, budget=ACTIVATION_BUDGET):
         Steps ``t >= lengths[b]`` are padding (see :mod:`rnn_nodes.sequences`).
     params : list of dict, optional
         The weights to run with; a :func:`weights_snapshot` of ``net`` if None.
-    budget : int, default=ACTIVATION_BUDGET
-        Bytes of working arrays per chunk of rows (at least one row runs).
+    budget : int, optional
+        Bytes of working arrays per chunk of rows (at least one row runs);
+        :data:`ACTIVATION_BUDGET` if None.
 
     Returns
     -------
@@ -138,8 +139,10 @@ def output(net, X, lengths=None):
     return run(net, X, zeros, cells, lengths)[0]
 
 
-def chunk_rows(net, time, itemsize, budget=ACTIVATION_BUDGET):
-    """How many samples of ``time`` steps one chunk holds within ``budget`` bytes (at least 1)."""
+def chunk_rows(net, time, itemsize, budget=None):
+    """How many samples of ``time`` steps one chunk holds within ``budget`` bytes (at least 1;
+    ``budget`` :data:`ACTIVATION_BUDGET` if None)."""
+    budget = ACTIVATION_BUDGET if budget is None else budget
     per_sample = time * itemsize * max(_values_per_step(layer) for layer in net.layers)
     return max(1, int(budget // max(per_sample, 1)))
 
@@ -251,7 +254,7 @@ def _one_state(layer, params, H, h0, c0, lengths):
         node = Node(params, layer.activation)
     h_t = _initial(h0, H, layer.n_features)
     active = active_steps(lengths, time)
-    Z = input_projection(H.swapaxes(0, 1), params)  # time-major, as in training
+    Z = _projection(H, params["W_layer"], params["b_layer"])
     out = np.empty((batch, time, layer.n_features), H.dtype)
     for t in range(time):
         if active is None:
@@ -259,7 +262,15 @@ def _one_state(layer, params, H, h0, c0, lengths):
         else:
             h_t = keep_state(active[:, t], node.forward(Z[t], h_t, out=Z[t]), h_t)
             out[:, t] = h_t
-    return out, (h_t,)
+    return out, (np.array(h_t),)  # not a view that would keep ``out`` alive
+
+
+def _projection(H, W_layer, bias):
+    """``H @ W_layer + bias`` for every step at once, time-major ``(time, batch, G n)``, as
+    in training; the bias added in place, so that no second array of that size is made."""
+    Z = H.swapaxes(0, 1) @ W_layer
+    Z += bias
+    return Z
 
 
 def _lstm(layer, params, H, h0, c0, lengths):
@@ -269,7 +280,7 @@ def _lstm(layer, params, H, h0, c0, lengths):
     node = LSTMNode(params, layer.gate_activation, layer.activation)
     h_t, c_t = _initial(h0, H, n), _initial(c0, H, n)
     active = active_steps(lengths, time)
-    A = H.swapaxes(0, 1) @ params["W_layer"] + (params["b_layer"] + params["b_time"])
+    A = _projection(H, params["W_layer"], params["b_layer"] + params["b_time"])
     out = np.empty((batch, time, n), H.dtype)
     for t in range(time):
         if active is None:
@@ -279,7 +290,7 @@ def _lstm(layer, params, H, h0, c0, lengths):
             h_t = keep_state(active[:, t], h_new, h_t)
             c_t = keep_state(active[:, t], c_new, c_t)
             out[:, t] = h_t
-    return out, (h_t, c_t)
+    return out, (np.array(h_t), c_t)  # not a view that would keep ``out`` alive
 
 
 def _bidirectional(layer, params, H, h0, c0, lengths):

@@ -50,15 +50,16 @@ def checked_inputs(net, X, h0, c0, lengths, name="X"):
     return X, h0, c0, lengths
 
 
-def predict(net, X, h0=None, c0=None, lengths=None, *, budget=inference.ACTIVATION_BUDGET):
+def predict(net, X, h0=None, c0=None, lengths=None, *, budget=None):
     """The output of ``net`` for ``X``, its final states, and the lengths used.
 
     Parameters
     ----------
     net : RNN
     X, h0, c0, lengths : see :meth:`rnn_nodes.RNN.forward`
-    budget : int, default=inference.ACTIVATION_BUDGET
-        Bytes of working arrays per chunk of samples.
+    budget : int, optional
+        Bytes of working arrays per chunk of samples
+        (:data:`rnn_nodes.inference.ACTIVATION_BUDGET` if None).
 
     Returns
     -------
@@ -166,7 +167,7 @@ class Stream:
 
 
 def extrapolate(net, X, n_steps, h0=None, c0=None, lengths=None, *,
-                budget=inference.ACTIVATION_BUDGET):
+                budget=None):
     """:meth:`rnn_nodes.RNN.extrapolate`, chunk by chunk of sequences; arguments checked.
 
     Raises

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from rnn_nodes import RNN
-from rnn_nodes import inference, prediction
+from rnn_nodes import RNN, inference, prediction
 
 CELLS = ("rnn", "gru", "lstm")
 
