@@ -86,12 +86,12 @@ def report(samples, n_steps, calls):
     lines = [
         "## Memory bounded by a batch",
         "",
-        f"Peak memory beyond the data, MiB, of an LSTM(16) network (float32, sequences of "
+        (f"Peak memory beyond the data, MiB, of an LSTM(16) network (float32, sequences of "
         f"{n_steps} steps, one feature, a many-to-one head): `predict` runs in chunks of "
         f"{ACTIVATION_BUDGET // MiB} MiB of working arrays; `forward` is the training forward "
         "pass, which keeps every step; `fit` is one epoch of `train` with the same data "
         "as validation. `numpy`: peak of numpy's arrays (tracemalloc) less the output; "
-        "`process`: peak resident memory during the call less that at its start.",
+         "`process`: peak resident memory during the call less that at its start."),
         "",
         "| " + " | ".join(header) + " |",
         "|" + " --- |" * len(header),
@@ -105,9 +105,9 @@ def report(samples, n_steps, calls):
                     f"{result['seconds']:.1f}"]
         lines.append("| " + " | ".join(row) + " |")
     today = datetime.date.today().isoformat()
-    lines += ["", f"Command: `python -m benchmarks.peak_memory --time {n_steps} --samples "
-              f"{' '.join(map(str, samples))}` (seed 0), {platform.machine()} "
-              f"{platform.processor() or ''} with {os.cpu_count()} cores, {today}."]
+    lines += ["", (f"Command: `python -m benchmarks.peak_memory --time {n_steps} --samples "
+                   f"{' '.join(map(str, samples))}` (seed 0), {platform.machine()} "
+                   f"with {os.cpu_count()} cores, {today}.")]
     return "\n".join(lines)
 
 
