@@ -159,6 +159,8 @@ class BaseRNNEstimator(BaseEstimator):
             self.network_ = self._new_network(p)
             self.history_ = {key: [] for key in HISTORY_KEYS}
         X, t, lengths, validation = self._validation(X, t, validation_data, p, partial, lengths)
+        checks.check_in_dtype_range(p["dtype"], X=X, y=t, validation_data=validation
+                                    if validation_data is not None else None)
         log = _EpochLog()
         monitor = None if partial else EarlyStopping(
             monitor="val_score" if p["early_stopping"] else "loss",
