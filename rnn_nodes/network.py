@@ -98,6 +98,17 @@ class RNN(NetworkChecks):
         ``layers[0]`` is the :class:`InputLayer`.
     scheduler_states : dict
         ``(layer index, parameter name) -> state``, made at the first update.
+
+    Notes
+    -----
+    Thread safety: :meth:`predict`, :meth:`extrapolate`, :meth:`cost_value`
+    and the streams of :meth:`stream` keep nothing on the network (see
+    :mod:`rnn_nodes.prediction`): any number of threads may call them while
+    one thread trains, each call seeing the weights before or after an update.
+    :meth:`forward`, :meth:`backward`, :meth:`gradients`, :meth:`train_step`
+    and :meth:`train` keep the pass's caches on the layers: one thread at a
+    time. ``predict(stateful=True)`` keeps its states on the network: one
+    caller at a time (a :meth:`stream` each otherwise).
     """
 
     def __init__(self, cost="mse", scheduler=None, lmbd=0.0, bptt_limit=None,

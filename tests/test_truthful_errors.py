@@ -131,7 +131,7 @@ def fitted(kind):
     ([1.0] * 19 + [np.nan], r"1 NaN or infinite ones, e.g. sample_weight\[19\] = nan"),
     ([np.inf] * 20, "20 NaN or infinite ones"),
     ([0.0] * 20, "sums to 0"),
-    ([1.0] * 19, r"one weight per sample, shape \(20,\), got shape \(19,\)"),
+    ([1.0] * 19, r"one weight per sequence \(20\), got shape \(19,\)"),
 ])
 def test_score_refuses_weights_that_cannot_weigh(kind, weights, message):
     model, X, y = fitted(kind)

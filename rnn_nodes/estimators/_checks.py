@@ -197,8 +197,8 @@ def check_sample_weight(sample_weight, n_samples):
         raise TypeError(f"Argument `sample_weight` must be real, got dtype {weights.dtype}")
     weights = weights.astype(np.float64)
     if weights.shape != (n_samples,):
-        raise ValueError(f"Argument `sample_weight` must hold one weight per sample, shape "
-                         f"({n_samples},), got shape {weights.shape}")
+        raise ValueError(f"Argument `sample_weight` must hold one weight per sequence "
+                         f"({n_samples}), got shape {weights.shape}")
     for bad, what in ((~np.isfinite(weights), "NaN or infinite"), (weights < 0, "negative")):
         if np.any(bad):
             i = int(np.flatnonzero(bad)[0])
