@@ -118,3 +118,12 @@ def test_a_layer_type_without_a_step_loop_is_named():
     net.layers[1].__class__ = MyLayer
     with pytest.raises(TypeError, match="MyLayer.*_CELLS"):
         net.predict(data())
+
+
+@pytest.mark.parametrize("module", ["rnn_nodes.prediction", "rnn_nodes.threads"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    failed, attempted = doctest.testmod(importlib.import_module(module))
+    assert failed == 0 and attempted > 0
