@@ -15,10 +15,12 @@ size and the memory a call needs beyond the data it was given, as
 ``predict`` runs the inference pass (:mod:`rnn_nodes.inference`), in chunks
 of ``ACTIVATION_BUDGET`` bytes; ``forward`` is the training forward pass on the
 whole data at once, which keeps every step for a backward pass; ``fit`` is
-one epoch of ``train`` (batches of 32) with the same data scored as validation.
+one epoch of ``train`` (batches of 32) with the same data scored as validation;
+``chunked`` (on request) is what a caller had to do before: the training
+forward pass on pieces of 1,000 sequences, the outputs concatenated.
 
 Options: ``--time T`` (steps per sequence, default 500), ``--samples N ...``
-(default 1000 2000 4000), ``--calls predict forward fit``.
+(default 1000 2000 4000), ``--calls predict forward fit`` (and ``chunked``).
 """
 
 import argparse
@@ -35,6 +37,7 @@ import tracemalloc
 import numpy as np
 
 MiB = 2**20
+CALLER_CHUNK = 1000  # samples per call when the caller cuts the data (``chunked``)
 
 
 def _resident_bytes():
@@ -56,6 +59,8 @@ def measure(call, n_samples, n_steps, seed=0):
     net.train(X[:2, :5], t[:2], epochs=1, batch_size=2)
     run = {"predict": lambda: net.predict(X),
            "forward": lambda: net.forward(X),
+           "chunked": lambda: np.concatenate([net.forward(X[i:i + CALLER_CHUNK])
+                                              for i in range(0, n_samples, CALLER_CHUNK)]),
            "fit": lambda: net.train(X, t, X, t, epochs=1, batch_size=32, shuffle=False)}[call]
     resident = _resident_bytes()
     tracemalloc.start()
@@ -106,7 +111,8 @@ def report(samples, n_steps, calls):
         lines.append("| " + " | ".join(row) + " |")
     today = datetime.date.today().isoformat()
     lines += ["", (f"Command: `python -m benchmarks.peak_memory --time {n_steps} --samples "
-                   f"{' '.join(map(str, samples))}` (seed 0), {platform.machine()} "
+                   f"{' '.join(map(str, samples))} --calls {' '.join(calls)}` (seed 0), "
+                   f"load average {os.getloadavg()[0]:.1f} at the end, {platform.machine()} "
                    f"with {os.cpu_count()} cores, {today}.")]
     return "\n".join(lines)
 
@@ -118,7 +124,7 @@ def main(argv=None):
     parser.add_argument("--time", type=int, default=500)
     parser.add_argument("--samples", type=int, nargs="+", default=[1000, 2000, 4000])
     parser.add_argument("--calls", nargs="+", default=["predict", "forward", "fit"],
-                        choices=["predict", "forward", "fit"])
+                        choices=["predict", "forward", "chunked", "fit"])
     parser.add_argument("--one", nargs=3, metavar=("CALL", "SAMPLES", "STEPS"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
