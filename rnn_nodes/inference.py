@@ -108,18 +108,25 @@ def run(net, X, h0, c0, lengths=None, *, params=None, budget=None):
     rows = chunk_rows(net, time, X.dtype.itemsize, budget)
     if rows >= batch:
         return _run_chunk(net, params, X, h0, c0, lengths)
-    outputs, h_parts, c_parts = [], [], []
+    output = h_all = c_all = None
     for start in range(0, batch, rows):
         part = slice(start, start + rows)
         out, h_last, c_last = _run_chunk(
             net, params, X[part], [_rows(state, part) for state in h0],
             [_rows(state, part) for state in c0], None if lengths is None else lengths[part])
-        outputs.append(out)
-        h_parts.append(h_last)
-        c_parts.append(c_last)
-    return (np.concatenate(outputs),
-            [np.concatenate(states, axis=-2) for states in zip(*h_parts)],
-            [np.concatenate(states, axis=-2) for states in zip(*c_parts)])
+        if output is None:  # the whole call's arrays, filled chunk by chunk
+            output = np.empty((batch,) + out.shape[1:], out.dtype)
+            h_all, c_all = _like(h_last, batch), _like(c_last, batch)
+        output[part] = out
+        for whole, piece in zip(h_all + c_all, h_last + c_last):
+            whole[..., part, :] = piece
+    return output, h_all, c_all
+
+
+def _like(states, batch):
+    """Empty arrays shaped like ``states`` with ``batch`` rows (on the axis before the last)."""
+    return [np.empty(state.shape[:-2] + (batch, state.shape[-1]), state.dtype)
+            for state in states]
 
 
 def output(net, X, lengths=None):
