@@ -127,3 +127,14 @@ def test_docstring_examples_run(module):
 
     failed, attempted = doctest.testmod(importlib.import_module(module))
     assert failed == 0 and attempted > 0
+
+
+def test_validation_is_scored_without_a_training_pass():
+    # after train, the layers hold the caches of the last training batch, not of X_val
+    net = build("gru", layers=1)
+    X, X_val = data(batch=8), data(batch=5, seed=9)
+    history = net.train(X, np.zeros((8, 9, 2)), X_val, np.zeros((5, 9, 2)), epochs=1,
+                        batch_size=8, shuffle=False)
+    assert net.layers[1].H.shape[0] == 8
+    expected = np.mean(net.forward(X_val) ** 2)  # mse against zeros
+    assert history["val_loss"][0] == pytest.approx(expected, rel=1e-12)
