@@ -13,8 +13,10 @@ differently).
 Memory is bounded by a batch, not by the data: the samples run in chunks of
 rows whose working arrays (a layer's input, its pre-activations and its
 output over all steps of those rows) fit in ``budget`` bytes
-(:data:`ACTIVATION_BUDGET` by default); only the output of the whole call is
-as large as the data.
+(:data:`ACTIVATION_BUDGET` by default); a series too long for the budget on
+its own runs in windows of steps, the states carried from one window to the
+next (but through a bidirectional layer, which needs the whole series). Only
+the output of the whole call is as large as the data.
 
 Nothing here is written to the network, its layers or their nodes, and the
 weights are read once, from a :func:`weights_snapshot` taken under the
@@ -28,7 +30,7 @@ import threading
 import numpy as np
 
 from rnn_nodes.gru_node import GRUNode
-from rnn_nodes.layers import Bidirectional, DenseLayer, GRULayer, LSTMLayer, RNNLayer
+from rnn_nodes.layers import Bidirectional, GRULayer, LSTMLayer, RNNLayer
 from rnn_nodes.layers.padding import (
     active_steps,
     keep_state,
@@ -105,15 +107,16 @@ def run(net, X, h0, c0, lengths=None, *, params=None, budget=None):
     """
     params = weights_snapshot(net) if params is None else params
     batch, time = X.shape[:2]
-    rows = chunk_rows(net, time, X.dtype.itemsize, budget)
+    rows, window = chunk_shape(net, batch, time, X.dtype.itemsize, budget)
     if rows >= batch:
-        return _run_chunk(net, params, X, h0, c0, lengths)
+        return _run_chunk(net, params, X, h0, c0, lengths, window)
     output = h_all = c_all = None
     for start in range(0, batch, rows):
         part = slice(start, start + rows)
         out, h_last, c_last = _run_chunk(
             net, params, X[part], [_rows(state, part) for state in h0],
-            [_rows(state, part) for state in c0], None if lengths is None else lengths[part])
+            [_rows(state, part) for state in c0], None if lengths is None else lengths[part],
+            window)
         if output is None:  # the whole call's arrays, filled chunk by chunk
             output = np.empty((batch,) + out.shape[1:], out.dtype)
             h_all, c_all = _like(h_last, batch), _like(c_last, batch)
@@ -154,6 +157,29 @@ def chunk_rows(net, time, itemsize, budget=None):
     return max(1, int(budget // max(per_sample, 1)))
 
 
+MIN_WINDOW = 256
+"""The fewest steps a window of a series too long for the budget runs at once."""
+
+
+def chunk_shape(net, batch, time, itemsize, budget=None):
+    """``(rows, window)``: samples per chunk, and the steps each chunk runs at once.
+
+    When a whole series of one sample fits the budget, the chunks hold whole
+    series (``window`` None). Otherwise, unless a bidirectional layer needs
+    the whole series, the chunks run windows of ``window`` steps in time
+    order, the states carried from one to the next: ``rows`` samples of at
+    least :data:`MIN_WINDOW` steps each fit the budget.
+    """
+    budget = ACTIVATION_BUDGET if budget is None else budget
+    rows = chunk_rows(net, time, itemsize, budget)
+    per_step = itemsize * max(_values_per_step(layer) for layer in net.layers)
+    if time * per_step <= budget or any(isinstance(layer, Bidirectional)
+                                        for layer in net.layers):
+        return rows, None
+    rows = max(1, min(batch, int(budget // (per_step * MIN_WINDOW))))
+    return rows, max(1, int(budget // (per_step * rows)))
+
+
 def _values_per_step(layer):
     """Values one sample holds per time step while ``layer`` runs: its input, its
     pre-activations (all gates) and its output; a bidirectional layer holds both
@@ -174,28 +200,80 @@ def _rows(state, part):
     return None if state is None else state[..., part, :]
 
 
-def _run_chunk(net, params, X, h0, c0, lengths):
-    """One chunk through every layer; nothing kept but the output and the final states."""
-    H = X
-    below = None
+def _run_chunk(net, params, X, h0, c0, lengths, window=None):
+    """One chunk of samples through every layer, in windows of ``window`` steps (None:
+    all at once); nothing kept but the output and the final states."""
+    batch, time = X.shape[:2]
+    window = time if window is None else window
+    head = _head_start(net)  # the layers from here on read one vector per sequence
+    h_t, c_t = list(h0), list(c0)
+    last_steps = (np.full(batch, time) if lengths is None else lengths) - 1
+    output = read = None
+    for start in range(0, time, window):
+        stop = min(start + window, time)
+        in_window = None if lengths is None else np.minimum(
+            np.maximum(lengths - start, 0), stop - start)
+        if in_window is not None and np.all(in_window == stop - start):
+            in_window = None  # no padding here: the unpadded loop
+        H, h_t, c_t, below, finals = _sequence_layers(
+            net.layers[:head], params[:head], X[:, start:stop], h_t, c_t, in_window)
+        if head == len(net.layers):  # a sequence output, nothing out of padding
+            if in_window is not None:
+                H[~step_mask(in_window, stop - start)] = 0
+            if output is None:
+                output = np.empty((batch, time, H.shape[-1]), H.dtype)
+            output[:, start:stop] = H
+        elif isinstance(below, Bidirectional):  # one window: the whole series
+            read = last_step(below, H, finals, lengths)
+        else:  # each sequence's own last step, in whichever window it falls
+            if read is None:
+                read = np.empty((batch, H.shape[-1]), H.dtype)
+            here = np.flatnonzero((last_steps >= start) & (last_steps < stop))
+            read[here] = H[here, last_steps[here] - start]
+    if head < len(net.layers):
+        output = read
+        for layer, layer_params in zip(net.layers[head:], params[head:]):
+            output = dense(layer, layer_params, output)
+    return output, h_t, c_t
+
+
+def _head_start(net):
+    """Index of the first layer that reads one vector per sequence (a many-to-one
+    ``DenseLayer``), or the number of layers for a sequence output."""
+    for k, layer in enumerate(net.layers):
+        if not layer.sequence_output:
+            return k
+    return len(net.layers)
+
+
+def _sequence_layers(layers, params, H, h0, c0, lengths):
+    """The layers that give sequences, over the steps of ``H``, from states ``h0``, ``c0``.
+
+    Returns
+    -------
+    H : ndarray of shape (batch, steps, n)
+        The last of these layers' output.
+    h_last, c_last : list of ndarray
+        The recurrent layers' states after these steps (what the next window starts from).
+    below : Layer
+        The last of these layers.
+    finals : tuple or None
+        The final states of the last recurrent layer run.
+    """
     states, cells = iter(h0), iter(c0)
     h_last, c_last = [], []
-    finals = None  # the final states of the recurrent layer just run, for a many-to-one head
-    for layer, layer_params in zip(net.layers, params):
+    below = finals = None
+    for layer, layer_params in zip(layers, params):
         if layer.recurrent:
             c_init = next(cells) if layer.cell_state else None
             H, finals = run_recurrent(layer, layer_params, H, next(states), c_init, lengths)
             h_last.append(finals[0])
             if layer.cell_state:
                 c_last.append(finals[1])
-        elif isinstance(layer, DenseLayer) and layer.sequence_input:
-            H = dense(layer, layer_params, last_step(below, H, finals, lengths))
-        elif layer.params:  # OutputLayer, a DenseLayer after a DenseLayer
+        elif layer.params:  # an OutputLayer
             H = dense(layer, layer_params, H)
         below = layer
-    if lengths is not None and net.sequence_output:
-        H[~step_mask(lengths, H.shape[1])] = 0  # nothing comes out of padding
-    return H, h_last, c_last
+    return H, h_last, c_last, below, finals
 
 
 def dense(layer, params, H):

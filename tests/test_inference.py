@@ -138,3 +138,30 @@ def test_validation_is_scored_without_a_training_pass():
     assert net.layers[1].H.shape[0] == 8
     expected = np.mean(net.forward(X_val) ** 2)  # mse against zeros
     assert history["val_loss"][0] == pytest.approx(expected, rel=1e-12)
+
+
+def test_series_too_long_for_the_budget_run_in_windows_of_steps():
+    net = build("lstm")  # widest layer: 3 inputs, 4 * 3 gates, 3 outputs, 3 states = 21 values
+    per_step = 8 * 21
+    assert inference.chunk_shape(net, 7, 9, 8, budget=per_step * 4) == (1, 4)
+    assert inference.chunk_shape(net, 7, 9, 8, budget=per_step * 9) == (1, None)
+    many = per_step * inference.MIN_WINDOW * 3
+    assert inference.chunk_shape(net, 7, 10**4, 8, budget=many) == (3, inference.MIN_WINDOW)
+    bidirectional = build("lstm", bidirectional=True)
+    assert inference.chunk_shape(bidirectional, 7, 9, 8, budget=1) == (1, None)
+
+
+@pytest.mark.parametrize("head", ["sequence", "dense"])
+@pytest.mark.parametrize("window", [1, 2, 4, 8])
+def test_windows_of_steps_give_the_forward_pass(head, window):
+    net = build("lstm", head=head)
+    X = data()
+    lengths = np.array([9, 3, 1, 9, 5, 8, 2])
+    h0, c0 = states_like(net, len(X))
+    expected, states = net.forward(X, h0, c0, lengths=lengths, return_states=True)
+    output, h_last, c_last = inference._run_chunk(
+        net, inference.weights_snapshot(net), X, net._check_initial_states(h0, 7),
+        net._check_initial_states(c0, 7, "c0"), lengths, window)
+    np.testing.assert_allclose(output, expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.stack(h_last), states.h, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(np.stack(c_last), states.c, rtol=0, atol=1e-12)

@@ -82,3 +82,11 @@ def test_estimator_predict_stays_within_a_chunk_and_its_copies(small_budget):
     # the estimator's own copies of the data: float64 (check_array), then float32
     copies = X.size * (8 + 4)
     assert peak - copies < BOUND, peak
+
+
+def test_one_long_series_stays_within_a_chunk(small_budget):
+    net = lstm_network()
+    X = np.random.default_rng(1).normal(size=(2, 20_000, 1)).astype(np.float32)
+    peak, output = peak_bytes(lambda: net.predict(X))
+    assert peak - output.nbytes < BOUND, peak
+    np.testing.assert_allclose(output, net.forward(X), rtol=1e-5, atol=1e-6)
