@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.exceptions import NotFittedError
 
-from rnn_nodes import checkpoint, io, summary, torch_export
+from rnn_nodes import checkpoint, inference, io, prediction, summary, torch_export
 from rnn_nodes.costs import get_cost
 from rnn_nodes.gradients import Gradients, ParameterGradients
 from rnn_nodes.layers import (
@@ -74,6 +74,17 @@ class RNN(NetworkChecks):
         ``layers[0]`` is the :class:`InputLayer`.
     scheduler_states : dict
         ``(layer index, parameter name) -> state``, made at the first update.
+
+    Notes
+    -----
+    Thread safety: :meth:`predict`, :meth:`extrapolate`, :meth:`cost_value`
+    and the streams of :meth:`stream` keep nothing on the network (see
+    :mod:`rnn_nodes.prediction`): any number of threads may call them while
+    one thread trains, each call seeing the weights before or after an update.
+    :meth:`forward`, :meth:`backward`, :meth:`gradients`, :meth:`train_step`
+    and :meth:`train` keep the pass's caches on the layers: one thread at a
+    time. ``predict(stateful=True)`` keeps its states on the network: one
+    caller at a time (a :meth:`stream` each otherwise).
     """
 
     def __init__(self, cost="mse", scheduler=None, lmbd=0.0, bptt_limit=None,
@@ -409,8 +420,7 @@ class RNN(NetworkChecks):
         For sequences of different lengths (a list, or ``lengths``) with a
         sequence output, the average over the valid steps.
         """
-        y_hat = self.forward(X, h0, c0, lengths=lengths)
-        lengths = self._lengths
+        y_hat, _, lengths = prediction.predict(self, X, h0, c0, lengths)
         t = self._check_targets(t, y_hat.shape[:2], len(y_hat), lengths=lengths)
         return self.cost(y_hat, t, self.output_mask(lengths, y_hat.shape[1]))
 
@@ -563,14 +573,15 @@ class RNN(NetworkChecks):
         if not np.isfinite(cost):
             return cost, y_hat
         self._clip_gradients()
-        for i, layer in self.trainable_layers:
-            for name, param in layer.params.items():
-                key = (i, name)
-                if key not in self.scheduler_states:
-                    self.scheduler_states[key] = self.scheduler.init(param)
-                change, self.scheduler_states[key] = self.scheduler.update_change(
-                    layer.grads[name], self.scheduler_states[key])
-                param -= change
+        with inference.weights_lock(self):  # a prediction sees all of the update or none
+            for i, layer in self.trainable_layers:
+                for name, param in layer.params.items():
+                    key = (i, name)
+                    if key not in self.scheduler_states:
+                        self.scheduler_states[key] = self.scheduler.init(param)
+                    change, self.scheduler_states[key] = self.scheduler.update_change(
+                        layer.grads[name], self.scheduler_states[key])
+                    param -= change
         return cost, y_hat
 
     def _clip_gradients(self):
@@ -586,6 +597,11 @@ class RNN(NetworkChecks):
     def predict(self, X, h0=None, c0=None, *, lengths=None, stateful=False):
         """The network's output for ``X`` (see :meth:`forward`), after training or loading.
 
+        An inference pass (:mod:`rnn_nodes.inference`): no training caches,
+        the samples in chunks of bounded memory, nothing kept on the network,
+        so threads may predict while another trains (each call sees the
+        weights before or after an update). The numbers are :meth:`forward`'s.
+
         Parameters
         ----------
         X, h0, c0, lengths : see :meth:`forward`
@@ -594,27 +610,33 @@ class RNN(NetworkChecks):
             call (zeros after :meth:`reset_states`) and keep this call's final
             states in :attr:`states` for the next one. Consecutive chunks of
             long series then give exactly the output of one call on the whole
-            series. Given ``h0`` / ``c0`` replace the carried states.
+            series. Given ``h0`` / ``c0`` replace the carried states. The
+            states live on the network, so one thread streams at a time:
+            :meth:`stream` gives each caller a stream of its own.
         """
+        self._check_trained()
+        if not check_bool(stateful, "stateful"):
+            return prediction.predict(self, X, h0, c0, lengths)[0]
+        y_hat, self.states = prediction.continue_from(self, self.states, X, h0, c0, lengths,
+                                                      "predict(stateful=True)")
+        return y_hat
+
+    def _check_trained(self):
         if not self.is_trained:
             raise NotFittedError(
                 "This RNN has not been trained or loaded yet: call train(...) or "
                 "load_torch_state_dict(...) first, or forward(...) for the "
                 "output of the initial weights"
             )
-        if not check_bool(stateful, "stateful"):
-            return self.forward(X, h0, c0, lengths=lengths)
-        self._check_streamable("predict(stateful=True)")
-        if self.states is not None and h0 is None and c0 is None:
-            h0, c0 = self.states
-            batch = None if h0 is None else h0[0].shape[-2]  # (batch, n) or (2, batch, n)
-            if batch is not None and len(X) != batch:
-                raise ValueError(
-                    f"predict(stateful=True) carries the states of {batch} sequences from the "
-                    f"previous call, but `X` holds {len(X)}: give the same sequences in the "
-                    "same order, or call reset_states() first")
-        y_hat, self.states = self.forward(X, h0, c0, lengths=lengths, return_states=True)
-        return y_hat
+
+    def stream(self):
+        """A :class:`~rnn_nodes.prediction.Stream` over this network: ``stream.predict(X_chunk)``
+        continues from the states of its previous call, ``stream.reset()`` starts over.
+
+        Its states live in the stream, so any number of streams (and threads)
+        may share the network.
+        """
+        return prediction.Stream(self)
 
     def reset_states(self):
         """Forget the states carried by ``predict(..., stateful=True)``: the next call starts
@@ -627,7 +649,8 @@ class RNN(NetworkChecks):
 
         Each sequence continues from its own last step: the output there is the
         first prediction, and the states there start the free run. Needs a
-        sequence output as wide as the input.
+        sequence output as wide as the input. Runs as :meth:`predict` does
+        (chunks of sequences, no caches, thread-safe).
 
         Parameters
         ----------
@@ -643,26 +666,21 @@ class RNN(NetworkChecks):
         -------
         ndarray of shape (batch, n_steps, n)
             The predictions after the end of each sequence.
+
+        Raises
+        ------
+        rnn_nodes.prediction.FreeRunDivergedError
+            A ``ValueError`` naming the step at which a prediction fed back
+            became NaN or infinite.
         """
-        n_steps = check_positive_int(n_steps, "n_steps")
+        n_steps = check_positive_int(n_steps, "n_steps", MAX_STEPS)
         if not self.sequence_output or self.n_outputs != self.n_features_in:
             raise ValueError(
                 "extrapolate needs a many-to-many network whose output has as many "
                 f"features as its input; this one maps {self.n_features_in} features "
                 f"to {'a sequence of ' if self.sequence_output else ''}{self.n_outputs}"
             )
-        self._check_streamable("extrapolate")
-        X, lengths = as_padded(X, lengths, "X", self.n_features_in, self.dtype)
-        y_hat = self.predict(X, h0, c0, lengths=lengths)
-        if lengths is None:
-            y_next = y_hat[:, -1:]
-        else:  # padded steps keep the states, so the final states are each sequence's own
-            y_next = y_hat[np.arange(len(y_hat)), lengths - 1][:, None]
-        steps = []
-        for _ in range(n_steps):
-            steps.append(y_next)
-            y_next = self.forward(y_next, *self._final_states())
-        return np.concatenate(steps, axis=1)
+        return prediction.extrapolate(self, X, n_steps, h0, c0, lengths)
 
     # loading ----------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
+from rnn_nodes import inference
 from rnn_nodes.sequences import take_rows
 from rnn_nodes.validation import check_non_negative_float, check_positive_int
 from schedulers.schedules import LearningRateSchedule
@@ -217,9 +218,10 @@ def snapshot(net):
 def restore(net, saved):
     """Put back what :func:`snapshot` took, in place."""
     params, states = saved
-    for layer, layer_params in zip(net.layers, params):
-        for name, value in layer_params.items():
-            layer.params[name][...] = value
+    with inference.weights_lock(net):  # a prediction sees these weights or the others
+        for layer, layer_params in zip(net.layers, params):
+            for name, value in layer_params.items():
+                layer.params[name][...] = value
     net.scheduler_states = dict(states)
 
 
@@ -369,7 +371,7 @@ def _validate(net, validation, metrics, layout):
     if layout.window is not None:
         y_val = windowed_output(net, X_val, layout.window, layout.stateful)
     else:
-        y_val = net.forward(X_val, lengths=lengths)
+        y_val = inference.output(net, X_val, lengths)  # no caches, in chunks
     mask = net.output_mask(lengths, y_val.shape[1])
     return {"val_loss": net.cost(y_val, t_val, mask),
             **_scores(metrics, y_val, t_val, mask, prefix="val_")}
@@ -420,8 +422,8 @@ def windowed_output(net, X, window, stateful):
     carried. Else every window from zero states, the outputs concatenated.
     """
     if stateful:
-        return net.forward(X)
-    return np.concatenate([net.forward(X[:, start:start + window])
+        return inference.output(net, X)
+    return np.concatenate([inference.output(net, X[:, start:start + window])
                            for start in range(0, X.shape[1], window)], axis=1)
 
 

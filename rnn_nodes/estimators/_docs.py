@@ -89,7 +89,11 @@ PARAMETERS = """
 
 ATTRIBUTES = """
     network_ : RNN
-        The fitted network.
+        The fitted network. ``predict``, ``predict_proba`` and ``score`` keep
+        nothing on it and run in chunks of bounded memory: any number of
+        threads may call them, also while a ``fit`` (warm start) or
+        ``partial_fit`` runs in another thread; each call sees the weights
+        before or after an update (see :class:`rnn_nodes.RNN`, Notes).
     n_features_in_ : int
         ``X.shape[1]`` in the first fit, as scikit-learn counts features: for
         these sequence arrays, the number of time steps. ``predict``,

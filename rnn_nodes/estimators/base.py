@@ -163,6 +163,8 @@ class BaseRNNEstimator(BaseEstimator):
             self.network_ = self._new_network(p)
             self.history_ = {key: [] for key in HISTORY_KEYS}
         X, t, lengths, validation = self._validation(X, t, validation_data, p, partial, lengths)
+        checks.check_in_dtype_range(p["dtype"], X=X, y=t, validation_data=validation
+                                    if validation_data is not None else None)
         log = _EpochLog()
         monitor = rules.convergence_monitor(p, partial)
         schedule = p["learning_rate_schedule"]
