@@ -227,6 +227,10 @@ class RNN(NetworkChecks):
                 start_derivatives=False):
         """Output of the network; caches what :meth:`backward` needs.
 
+        The caches live on the layers: one thread at a time. For predictions
+        :meth:`predict` gives the same numbers without caches, in chunks of
+        bounded memory, and is thread-safe.
+
         Parameters
         ----------
         X : ndarray of shape (batch, time, n_in), or list of (time_b, n_in) arrays

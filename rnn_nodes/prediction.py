@@ -19,6 +19,7 @@ import numpy as np
 from rnn_nodes import inference
 from rnn_nodes.layers import Bidirectional
 from rnn_nodes.sequences import States, as_padded, stack_states
+from rnn_nodes.threads import network_blas_limit
 from rnn_nodes.validation import check_sequences
 
 
@@ -71,7 +72,8 @@ def predict(net, X, h0=None, c0=None, lengths=None, *, budget=None):
         None when no sequence is padded.
     """
     X, h0, c0, lengths = checked_inputs(net, X, h0, c0, lengths)
-    output, h_last, c_last = inference.run(net, X, h0, c0, lengths, budget=budget)
+    with network_blas_limit(net):
+        output, h_last, c_last = inference.run(net, X, h0, c0, lengths, budget=budget)
     return output, States(stack_states(h_last), stack_states(c_last)), lengths
 
 
@@ -183,12 +185,13 @@ def extrapolate(net, X, n_steps, h0=None, c0=None, lengths=None, *,
     batch, time = X.shape[:2]
     rows = inference.chunk_rows(net, time, X.dtype.itemsize, budget)
     future = np.empty((batch, n_steps, net.n_outputs), X.dtype)
-    for start in range(0, batch, rows):
-        part = slice(start, start + rows)
-        future[part] = _free_run(
-            net, params, X[part], n_steps, [_rows(state, part) for state in h0],
-            [_rows(state, part) for state in c0], None if lengths is None else lengths[part],
-            first_row=start)
+    with network_blas_limit(net):
+        for start in range(0, batch, rows):
+            part = slice(start, start + rows)
+            future[part] = _free_run(
+                net, params, X[part], n_steps, [_rows(state, part) for state in h0],
+                [_rows(state, part) for state in c0],
+                None if lengths is None else lengths[part], first_row=start)
     return future
 
 

@@ -98,6 +98,14 @@ def _apply(n_threads):
         _current = n_threads
 
 
+def network_blas_limit(net):
+    """``limit_blas_threads(net.blas_threads)``, or nothing when a network method of this
+    thread already set the limit (for functions that take a network, not methods)."""
+    if getattr(_inside, "limited", False):
+        return contextlib.nullcontext()
+    return limit_blas_threads(net.blas_threads)
+
+
 def with_blas_threads(method):
     """Run a network ``method`` under ``limit_blas_threads(self.blas_threads)``.
 

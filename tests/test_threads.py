@@ -224,3 +224,20 @@ def test_threads_predicting_leave_the_callers_blas_setting(caller_has_two_blas_t
 
     join(*in_threads(predict_often, n_threads=4))
     assert set(blas_threads()) == {2}
+
+
+def test_streams_and_cost_value_run_under_the_networks_blas_limit(
+        caller_has_two_blas_threads, monkeypatch):
+    from rnn_nodes import inference
+
+    net = network("rnn")
+    X, t = sequences()
+    seen = []
+    run = inference.run
+    monkeypatch.setattr(inference, "run",
+                        lambda *args, **kwargs: seen.append(blas_threads()) or run(*args, **kwargs))
+    net.stream().predict(X)
+    net.cost_value(X, t)
+    net.predict(X)
+    assert seen and all(set(threads) == {1} for threads in seen)
+    assert set(blas_threads()) == {2}
