@@ -43,6 +43,8 @@ SOURCES = {
     "adding": GENERATED,
     "ucr": ("the .ts files shipped inside sktime (pip install -e \".[ucr]\"); "
             "skipped without it"),
+    "defaults": ("the ucr sets (inside sktime, pip install -e \".[ucr]\") and the sine and "
+                 "Mackey-Glass series generated from the seed"),
 }
 """Experiment name -> where its data come from, in one sentence."""
 REPOSITORY = pathlib.Path(__file__).resolve().parents[1]

@@ -26,6 +26,7 @@ MODULES = {
     "mnist1d": "mnist1d_study",
     "adding": "adding",
     "ucr": "ucr",
+    "defaults": "defaults",
 }
 """Experiment name -> module name inside the ``experiments`` package."""
 

@@ -218,6 +218,7 @@ class EstimatorCheckpoint(Checkpoint):
             m.best, m.best_epoch, m.stopped_epoch = (state["best"], state["best_epoch"],
                                                      state["stopped_epoch"])
             m._bad_epochs = state["bad_epochs"]
+            m._updates_since_best = state.get("updates_since_best", 0)
             m._best_weights = self._saved.best
 
     def archive(self, net, epoch, history):
@@ -233,6 +234,7 @@ class EstimatorCheckpoint(Checkpoint):
                    "best_epoch": None if m is None else m.best_epoch,
                    "stopped_epoch": None if m is None else m.stopped_epoch,
                    "bad_epochs": 0 if m is None else m._bad_epochs,
+                   "updates_since_best": 0 if m is None else m._updates_since_best,
                    "best_states": best_states}
         record["checkpoint"] = {"epoch": epoch, "every": self.every, "history": [],
                                 "monitor": monitor}

@@ -222,8 +222,9 @@ class Cost:
         return float(value), np.asarray(seed), is_delta
 
     def pairs_with(self, activation):
-        """Whether ``delta`` may bypass the derivative of ``activation``."""
-        return (self.paired_delta_function is not None
+        """Whether ``delta`` may bypass the derivative of ``activation`` (None: a recurrent
+        layer's states, which pair with no cost)."""
+        return (self.paired_delta_function is not None and activation is not None
                 and activation.name == self.paired_activation)
 
     def delta(self, y_hat, t):

@@ -1,11 +1,10 @@
 """The network: ordered layers, a cost, an update rule, forward and backward passes."""
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
-from rnn_nodes import checkpoint, io
+from rnn_nodes import checkpoint, inference, io, prediction, summary, torch_export
 from rnn_nodes.costs import get_cost
+from rnn_nodes.gradients import Gradients, ParameterGradients
 from rnn_nodes.keywords import check_keywords_of
 from rnn_nodes.layers import (
     Bidirectional,
@@ -18,6 +17,7 @@ from rnn_nodes.layers import (
     RNNLayer,
 )
 from rnn_nodes.network_checks import NetworkChecks
+from rnn_nodes.output_gradient import output_seed
 from rnn_nodes.schedulers import Adam, get_scheduler
 from rnn_nodes.sequences import (
     States,
@@ -37,30 +37,6 @@ from rnn_nodes.validation import (
     check_positive_int,
     check_sequences,
 )
-
-
-@dataclass
-class Gradients:
-    """Gradients of the cost for one batch.
-
-    Attributes
-    ----------
-    params : list of dict
-        One dict per layer of the network, in order (empty for layers
-        without parameters), keyed like the layer's ``params``.
-    X : ndarray of shape (batch, time, n_in)
-        dC/dX.
-    h0 : list of ndarray
-        dC/dh0 for every recurrent layer, in order, each (batch, n_l)
-        ((2, batch, n_l) for a bidirectional layer).
-    c0 : list of ndarray
-        dC/dc0 for every LSTM layer, in order, shaped like its ``h0``.
-    """
-
-    params: list
-    X: np.ndarray
-    h0: list
-    c0: list = field(default_factory=list)
 
 
 class RNN(NetworkChecks):
@@ -98,6 +74,17 @@ class RNN(NetworkChecks):
         ``layers[0]`` is the :class:`InputLayer`.
     scheduler_states : dict
         ``(layer index, parameter name) -> state``, made at the first update.
+
+    Notes
+    -----
+    Thread safety: :meth:`predict`, :meth:`extrapolate`, :meth:`cost_value`
+    and the streams of :meth:`stream` keep nothing on the network (see
+    :mod:`rnn_nodes.prediction`): any number of threads may call them while
+    one thread trains, each call seeing the weights before or after an update.
+    :meth:`forward`, :meth:`backward`, :meth:`gradients`, :meth:`train_step`
+    and :meth:`train` keep the pass's caches on the layers: one thread at a
+    time. ``predict(stateful=True)`` keeps its states on the network: one
+    caller at a time (a :meth:`stream` each otherwise).
     """
 
     def __init__(self, cost="mse", scheduler=None, lmbd=0.0, bptt_limit=None,
@@ -128,6 +115,11 @@ class RNN(NetworkChecks):
     def __repr__(self):
         layers = ", ".join(map(repr, self.layers))
         return f"RNN(cost={self.cost.name!r}, layers=[{layers}])"
+
+    def summary(self, print_fn=print):
+        """Print a table of the layers: output shapes, parameter counts, total (as Keras'
+        ``model.summary()``; see :mod:`rnn_nodes.summary`). ``print_fn`` takes the text."""
+        print_fn(summary.summary_text(self))
 
     # building ---------------------------------------------------------------
 
@@ -225,7 +217,7 @@ class RNN(NetworkChecks):
         if len(self.layers) < 2:
             raise ValueError(
                 "The network is incomplete: it needs an InputLayer and at least "
-                "an OutputLayer or a DenseLayer"
+                "one more layer (recurrent, OutputLayer or DenseLayer)"
             )
 
     # forward and backward -----------------------------------------------------
@@ -234,6 +226,10 @@ class RNN(NetworkChecks):
     def forward(self, X, h0=None, c0=None, *, lengths=None, return_states=False,
                 start_derivatives=False):
         """Output of the network; caches what :meth:`backward` needs.
+
+        The caches live on the layers: one thread at a time. For predictions
+        :meth:`predict` gives the same numbers without caches, in chunks of
+        bounded memory, and is thread-safe.
 
         Parameters
         ----------
@@ -310,7 +306,7 @@ class RNN(NetworkChecks):
                       stack_states([layer.c_last for layer in self.cell_layers]))
 
     @with_blas_threads
-    def backward(self, t, dh_n=None, dc_n=None, *, input_gradient=True):
+    def backward(self, t, dh_n=None, dc_n=None, *, dY=None, input_gradient=True):
         """Backpropagate the cost of the latest forward pass against targets ``t``.
 
         Fills every layer's ``grads`` (with the L2 term added), every
@@ -322,13 +318,19 @@ class RNN(NetworkChecks):
         t : ndarray of the output's shape, or None
             A padded output's targets may come as a list of ``(time_b,
             n_out)`` arrays. None: no cost in this call (``batch_cost`` 0),
-            only the gradients ``dh_n`` / ``dc_n``.
+            only the gradients ``dY``, ``dh_n``, ``dc_n``. When the network
+            ends with a recurrent layer the cost is taken on its hidden
+            sequence (see :mod:`rnn_nodes.output_gradient`).
         dh_n, dc_n : list of ndarray or ndarray, optional
             Gradients of the final states (laid out as ``h0`` / ``c0``, or as
             the :class:`States` of the forward pass) coming from outside the
             call, e.g. ``gradients(X2, ...).h0`` of the next chunk: chaining
             gives the gradient of the two chunks as one sequence. Under
             truncated BPTT they enter with the full budget.
+        dY : ndarray of the output's shape, optional
+            Instead of ``t``: the gradient of the output, PyTorch's
+            ``output.backward(dY)``: the gradients are those of
+            ``sum(Y * dY) + sum(h_n * dh_n) + sum(c_n * dc_n)``.
         input_gradient : bool, default=True
             False: dC/dX is not computed (training never reads it) when the
             first layer is recurrent, and None is returned.
@@ -336,27 +338,30 @@ class RNN(NetworkChecks):
         Returns
         -------
         dC_dX : ndarray of shape (batch, time, n_in), or None
+
+        Raises
+        ------
+        ValueError
+            For ``t`` and ``dY`` together, a ``dY`` not of the output's shape,
+            or ``dh_n`` / ``dc_n`` not one per recurrent / LSTM layer.
         """
         if self._output is None:
             raise ValueError("backward needs a forward pass first")
-        output_layer = self.layers[-1]
-        if t is None:
-            self.batch_cost, seed, is_delta = 0.0, np.zeros_like(self._output), False
-        else:
-            t = self._check_targets(t, self._output.shape[:2], lengths=self._lengths)
-            mask = self.output_mask(self._lengths, self._output.shape[1])
-            self.batch_cost, seed, is_delta = self.cost.value_and_seed(
-                self._output, t, output_layer.activation, mask)
+        self.batch_cost, seed, is_delta = output_seed(self, t, dY)
         for layer in self.recurrent_layers:  # JAX computes them while the layers above work
             layer.start_derivatives()
         finals = self._final_gradients(dh_n, dc_n, len(self._output))
-        dC = output_layer.backward(delta=seed) if is_delta else output_layer.backward(seed)
-        for i in reversed(range(1, len(self.layers) - 1)):
+        top = len(self.layers) - 1
+        dC = seed
+        if is_delta:  # a head whose activation pairs with the cost takes dC/dz
+            dC, top = self.layers[top].backward(delta=seed), top - 1
+        for i in reversed(range(1, top + 1)):
             layer = self.layers[i]
-            if i == 1 and layer.recurrent and not input_gradient:
-                dC = layer.backward(dC, *finals.get(i, ()), input_gradient=False)
+            if layer.recurrent:  # the last layer too: a network may end with one, as nn.RNN
+                skip = {} if i > 1 or input_gradient else {"input_gradient": False}
+                dC = layer.backward(dC, *finals.get(i, ()), **skip)
             else:
-                dC = layer.backward(dC, *finals.get(i, ()))
+                dC = layer.backward(dC)
         self._add_l2_gradient()
         if dC is None:
             return None
@@ -387,7 +392,8 @@ class RNN(NetworkChecks):
                     layer.grads[name] += self.lmbd * layer.params[name]
 
     @with_blas_threads
-    def gradients(self, X, t, h0=None, c0=None, *, lengths=None, dh_n=None, dc_n=None):
+    def gradients(self, X, t, h0=None, c0=None, *, lengths=None, dh_n=None, dc_n=None,
+                  dY=None):
         """Every gradient of the cost (L2 included) for one batch; no update.
 
         Parameters
@@ -395,7 +401,7 @@ class RNN(NetworkChecks):
         X : ndarray of shape (batch, time, n_in), or list of (time_b, n_in) arrays
         t : ndarray of the output's shape (or list, or None: see :meth:`backward`)
         h0, c0, lengths : see :meth:`forward`
-        dh_n, dc_n : see :meth:`backward`
+        dh_n, dc_n, dY : see :meth:`backward`
 
         Returns
         -------
@@ -403,9 +409,10 @@ class RNN(NetworkChecks):
             ``X`` is padded like the input, zero at the padded steps.
         """
         self.forward(X, h0, c0, lengths=lengths, start_derivatives=True)
-        dX = self.backward(t, dh_n, dc_n)
+        dX = self.backward(t, dh_n, dc_n, dY=dY)
         return Gradients(
-            params=[{k: v.copy() for k, v in layer.grads.items()} for layer in self.layers],
+            params=ParameterGradients(
+                [{k: v.copy() for k, v in layer.grads.items()} for layer in self.layers]),
             X=dX,
             h0=[layer.dh0.copy() for layer in self.recurrent_layers],
             c0=[layer.dc0.copy() for layer in self.cell_layers],
@@ -417,8 +424,7 @@ class RNN(NetworkChecks):
         For sequences of different lengths (a list, or ``lengths``) with a
         sequence output, the average over the valid steps.
         """
-        y_hat = self.forward(X, h0, c0, lengths=lengths)
-        lengths = self._lengths
+        y_hat, _, lengths = prediction.predict(self, X, h0, c0, lengths)
         t = self._check_targets(t, y_hat.shape[:2], len(y_hat), lengths=lengths)
         return self.cost(y_hat, t, self.output_mask(lengths, y_hat.shape[1]))
 
@@ -575,14 +581,15 @@ class RNN(NetworkChecks):
         if not np.isfinite(cost):
             return cost, y_hat
         self._clip_gradients()
-        for i, layer in self.trainable_layers:
-            for name, param in layer.params.items():
-                key = (i, name)
-                if key not in self.scheduler_states:
-                    self.scheduler_states[key] = self.scheduler.init(param)
-                change, self.scheduler_states[key] = self.scheduler.update_change(
-                    layer.grads[name], self.scheduler_states[key])
-                param -= change
+        with inference.weights_lock(self):  # a prediction sees all of the update or none
+            for i, layer in self.trainable_layers:
+                for name, param in layer.params.items():
+                    key = (i, name)
+                    if key not in self.scheduler_states:
+                        self.scheduler_states[key] = self.scheduler.init(param)
+                    change, self.scheduler_states[key] = self.scheduler.update_change(
+                        layer.grads[name], self.scheduler_states[key])
+                    param -= change
         return cost, y_hat
 
     def _clip_gradients(self):
@@ -598,6 +605,11 @@ class RNN(NetworkChecks):
     def predict(self, X, h0=None, c0=None, *, lengths=None, stateful=False):
         """The network's output for ``X`` (see :meth:`forward`), after training or loading.
 
+        An inference pass (:mod:`rnn_nodes.inference`): no training caches,
+        the samples in chunks of bounded memory, nothing kept on the network,
+        so threads may predict while another trains (each call sees the
+        weights before or after an update). The numbers are :meth:`forward`'s.
+
         Parameters
         ----------
         X, h0, c0, lengths : see :meth:`forward`
@@ -606,9 +618,19 @@ class RNN(NetworkChecks):
             call (zeros after :meth:`reset_states`) and keep this call's final
             states in :attr:`states` for the next one. Consecutive chunks of
             long series then give exactly the output of one call on the whole
-            series. Given ``h0`` / ``c0`` replace the carried states.
+            series. Given ``h0`` / ``c0`` replace the carried states. The
+            states live on the network, so one thread streams at a time:
+            :meth:`stream` gives each caller a stream of its own.
         """
-        if not (self.is_trained or getattr(self, "_training", False)):
+        self._check_trained()
+        if not check_bool(stateful, "stateful"):
+            return prediction.predict(self, X, h0, c0, lengths)[0]
+        y_hat, self.states = prediction.continue_from(self, self.states, X, h0, c0, lengths,
+                                                      "predict(stateful=True)")
+        return y_hat
+
+    def _check_trained(self):
+        if not (self.is_trained or getattr(self, "_training", False)):  # callbacks may predict
             from sklearn.exceptions import (
                 NotFittedError,  # scikit-learn only when raised
             )
@@ -618,19 +640,15 @@ class RNN(NetworkChecks):
                 "load_torch_state_dict(...) first, or forward(...) for the "
                 "output of the initial weights"
             )
-        if not check_bool(stateful, "stateful"):
-            return self.forward(X, h0, c0, lengths=lengths)
-        self._check_streamable("predict(stateful=True)")
-        if self.states is not None and h0 is None and c0 is None:
-            h0, c0 = self.states
-            batch = None if h0 is None else h0[0].shape[-2]  # (batch, n) or (2, batch, n)
-            if batch is not None and len(X) != batch:
-                raise ValueError(
-                    f"predict(stateful=True) carries the states of {batch} sequences from the "
-                    f"previous call, but `X` holds {len(X)}: give the same sequences in the "
-                    "same order, or call reset_states() first")
-        y_hat, self.states = self.forward(X, h0, c0, lengths=lengths, return_states=True)
-        return y_hat
+
+    def stream(self):
+        """A :class:`~rnn_nodes.prediction.Stream` over this network: ``stream.predict(X_chunk)``
+        continues from the states of its previous call, ``stream.reset()`` starts over.
+
+        Its states live in the stream, so any number of streams (and threads)
+        may share the network.
+        """
+        return prediction.Stream(self)
 
     def reset_states(self):
         """Forget the states carried by ``predict(..., stateful=True)``: the next call starts
@@ -643,7 +661,8 @@ class RNN(NetworkChecks):
 
         Each sequence continues from its own last step: the output there is the
         first prediction, and the states there start the free run. Needs a
-        sequence output as wide as the input.
+        sequence output as wide as the input. Runs as :meth:`predict` does
+        (chunks of sequences, no caches, thread-safe).
 
         Parameters
         ----------
@@ -659,26 +678,21 @@ class RNN(NetworkChecks):
         -------
         ndarray of shape (batch, n_steps, n)
             The predictions after the end of each sequence.
+
+        Raises
+        ------
+        rnn_nodes.prediction.FreeRunDivergedError
+            A ``ValueError`` naming the step at which a prediction fed back
+            became NaN or infinite.
         """
-        n_steps = check_positive_int(n_steps, "n_steps")
+        n_steps = check_positive_int(n_steps, "n_steps", MAX_STEPS)
         if not self.sequence_output or self.n_outputs != self.n_features_in:
             raise ValueError(
                 "extrapolate needs a many-to-many network whose output has as many "
                 f"features as its input; this one maps {self.n_features_in} features "
                 f"to {'a sequence of ' if self.sequence_output else ''}{self.n_outputs}"
             )
-        self._check_streamable("extrapolate")
-        X, lengths = as_padded(X, lengths, "X", self.n_features_in, self.dtype)
-        y_hat = self.predict(X, h0, c0, lengths=lengths)
-        if lengths is None:
-            y_next = y_hat[:, -1:]
-        else:  # padded steps keep the states, so the final states are each sequence's own
-            y_next = y_hat[np.arange(len(y_hat)), lengths - 1][:, None]
-        steps = []
-        for _ in range(n_steps):
-            steps.append(y_next)
-            y_next = self.forward(y_next, *self._final_states())
-        return np.concatenate(steps, axis=1)
+        return prediction.extrapolate(self, X, n_steps, h0, c0, lengths)
 
     # loading ----------------------------------------------------------------
 
@@ -713,6 +727,16 @@ class RNN(NetworkChecks):
         for layer, suffix in directions:
             layer.set_torch_weights(*(state_dict[name + suffix] for name in names))
         self.is_trained = True
+
+    def torch_state_dict(self):
+        """The recurrent layers' weights under PyTorch's names and in its layout: the inverse
+        of :meth:`load_torch_state_dict` (see :func:`rnn_nodes.torch_export.torch_state_dict`)."""
+        return torch_export.torch_state_dict(self)
+
+    def to_torch(self):
+        """The network as a ``torch.nn.Sequential`` of PyTorch's own modules, same weights, same
+        outputs (see :func:`rnn_nodes.torch_export.to_torch`); needs torch."""
+        return torch_export.to_torch(self)
 
     # keeping ------------------------------------------------------------------------
 

@@ -16,7 +16,9 @@ class NetworkChecks:
     def _check_initial_states(self, h0, batch, name="h0"):
         """``h0`` (one per recurrent layer) or ``c0`` (one per LSTM layer) as a list of arrays.
 
-        ``dh_n`` and ``dc_n``, the final states' gradients, are laid out alike.
+        ``dh_n`` and ``dc_n``, the final states' gradients, are laid out alike. When
+        every recurrent layer is bidirectional, PyTorch's ``(layers * 2, batch, n)``
+        (forward and reverse direction of layer 0, then of layer 1, ...) is taken too.
         """
         hidden = name in ("h0", "dh_n")
         layers = self.recurrent_layers if hidden else self.cell_layers
@@ -24,6 +26,10 @@ class NetworkChecks:
             return [None] * len(layers)
         if isinstance(h0, np.ndarray) and h0.ndim >= 3 or not isinstance(h0, (list, tuple)):
             h0 = as_float_array(h0, name, (3, 4), self.dtype)
+            if h0.ndim == 3 and len(h0) == 2 * len(layers) and all(
+                    len(layer.state_shape(batch)) == 3 for layer in layers):
+                # PyTorch's (layers * 2, batch, n) of a bidirectional stack: pairs per layer
+                h0 = h0.reshape(len(layers), 2, *h0.shape[1:])
             h0 = list(h0)
         if len(h0) != len(layers):
             kind = "recurrent layer" if hidden else "LSTM layer"

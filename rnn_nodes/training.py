@@ -27,7 +27,9 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
+from rnn_nodes import inference
 from rnn_nodes._frames import outside_stacklevel
+from rnn_nodes.schedulers.schedules import LearningRateSchedule
 from rnn_nodes.sequences import take_rows
 from rnn_nodes.validation import check_non_negative_float, check_positive_int
 
@@ -84,6 +86,14 @@ class Callback:
     def on_train_begin(self, net, history):
         """Called once, before the first epoch."""
 
+    def on_batch_begin(self, net, update):
+        """Called before every update (``update`` counts this run's updates from 0).
+
+        Optional: the loop calls it only on callbacks that have it; a
+        learning-rate schedule (:mod:`schedulers.schedules`) sets the update
+        rule's ``eta`` here.
+        """
+
     def on_epoch_end(self, net, epoch, history):
         """Called after every epoch (counted from 1); return True to stop training."""
         return False
@@ -109,6 +119,12 @@ class EarlyStopping(Callback):
         Whether lower or higher values are better.
     restore_best : bool, default=True
         At the end of training, put back the weights of the best epoch.
+    patience_updates : int, default=0
+        Also wait this many updates (batches) since the best epoch before
+        stopping: with few samples an epoch is one or two updates, and
+        ``patience`` epochs alone would end training on the early plateau
+        where recurrent networks commonly sit. Training stops when both
+        counts are reached.
 
     Attributes
     ----------
@@ -121,7 +137,7 @@ class EarlyStopping(Callback):
     """
 
     def __init__(self, monitor="val_loss", patience=10, tol=1e-4, mode="min",
-                 restore_best=True):
+                 restore_best=True, patience_updates=0):
         if mode not in ("min", "max"):
             raise ValueError(
                 f"Received an invalid value for argument `mode`, expected 'min' or "
@@ -135,6 +151,15 @@ class EarlyStopping(Callback):
         self.tol = check_non_negative_float(tol, "tol")
         self.mode = mode
         self.restore_best = restore_best
+        if isinstance(patience_updates, bool) or not isinstance(patience_updates,
+                                                                numbers.Integral):
+            raise TypeError("Received an invalid value for argument `patience_updates`, "
+                            f"expected an integer >= 0, got {patience_updates!r}")
+        if patience_updates < 0:
+            raise ValueError("Received an invalid value for argument `patience_updates`, "
+                             f"expected an integer >= 0, got {patience_updates}")
+        self.patience_updates = int(patience_updates)
+        self._updates_since_best = 0
         self.best = None
         self.best_epoch = None
         self.stopped_epoch = None
@@ -149,6 +174,10 @@ class EarlyStopping(Callback):
             )
         self.best, self.best_epoch, self.stopped_epoch = None, None, None
         self._bad_epochs, self._best_weights = 0, None
+        self._updates_since_best = 0
+
+    def on_batch_begin(self, net, update):
+        self._updates_since_best += 1
 
     def on_epoch_end(self, net, epoch, history):
         value = history[self.monitor][-1]
@@ -157,11 +186,14 @@ class EarlyStopping(Callback):
                 (self.best - value) if self.mode == "min" else (value - self.best))
         gain = gain if np.isfinite(value) else -np.inf
         self._bad_epochs = 0 if gain > self.tol else self._bad_epochs + 1
+        if gain > self.tol:
+            self._updates_since_best = 0
         if gain > 0:
             self.best, self.best_epoch = value, epoch
             if self.restore_best:
                 self._best_weights = snapshot(net)
-        if self._bad_epochs >= self.patience:
+        if (self._bad_epochs >= self.patience
+                and self._updates_since_best >= self.patience_updates):
             self.stopped_epoch = epoch
             return True
         return False
@@ -187,9 +219,10 @@ def snapshot(net):
 def restore(net, saved):
     """Put back what :func:`snapshot` took, in place."""
     params, states = saved
-    for layer, layer_params in zip(net.layers, params):
-        for name, value in layer_params.items():
-            layer.params[name][...] = value
+    with inference.weights_lock(net):  # a prediction sees these weights or the others
+        for layer, layer_params in zip(net.layers, params):
+            for name, value in layer_params.items():
+                layer.params[name][...] = value
     net.scheduler_states = dict(states)
 
 
@@ -235,18 +268,37 @@ def _check_initial_epoch(initial_epoch, epochs):
     return int(initial_epoch)
 
 
-def _new_history(validation, metrics):
+def _new_history(validation, metrics, lr=False):
     keys = ["loss"] + (["val_loss"] if validation is not None else []) + list(metrics)
     if validation is not None:
         keys += [f"val_{name}" for name in metrics]
-    return {key: [] for key in keys + ["time"]}
+    return {key: [] for key in keys + (["lr"] if lr else []) + ["time"]}
 
 
-def _run_epoch(net, X, t, validation, batch_size, shuffle, metrics, epoch, layout=None):
-    """One pass over the data; returns the epoch's entries of the history."""
+def _update_hooks(callbacks):
+    """One function calling every callback's ``on_batch_begin(net, update)``, counting updates."""
+    hooks = [callback.on_batch_begin for callback in callbacks
+             if callable(getattr(callback, "on_batch_begin", None))]
+    count = iter(range(2**62))
+
+    def before_update(net):
+        update = next(count)
+        for hook in hooks:
+            hook(net, update)
+    return before_update if hooks else None
+
+
+def _run_epoch(net, X, t, validation, batch_size, shuffle, metrics, epoch, layout=None,
+               before_update=None):
+    """One pass over the data; returns the epoch's entries of the history.
+
+    ``before_update()`` (if given) is called before every update.
+    """
     layout = layout or Layout()
+    before_update = before_update or _nothing
     if layout.window is not None:
-        return _run_window_epoch(net, X, t, validation, batch_size, metrics, epoch, layout)
+        return _run_window_epoch(net, X, t, validation, batch_size, metrics, epoch, layout,
+                                 before_update)
     started = clock.perf_counter()
     n_samples = len(X)
     order = net.rng.permutation(n_samples) if shuffle else np.arange(n_samples)
@@ -254,6 +306,7 @@ def _run_epoch(net, X, t, validation, batch_size, shuffle, metrics, epoch, layou
     total_cost, total_weight, outputs = 0.0, 0, []
     for start in range(0, n_samples, batch_size):
         batch = order[start:start + batch_size]
+        before_update()
         cost, y_hat = _train_batch(net, X, t, lengths, batch)
         if not np.isfinite(cost):
             _diverged(cost, epoch, f"batch starting at sample {start}")
@@ -271,6 +324,10 @@ def _run_epoch(net, X, t, validation, batch_size, shuffle, metrics, epoch, layou
         record |= _validate(net, validation, metrics, layout)
     record["time"] = clock.perf_counter() - started
     return record
+
+
+def _nothing():
+    pass
 
 
 def _finite_weights(net):
@@ -315,13 +372,14 @@ def _validate(net, validation, metrics, layout):
     if layout.window is not None:
         y_val = windowed_output(net, X_val, layout.window, layout.stateful)
     else:
-        y_val = net.forward(X_val, lengths=lengths)
+        y_val = inference.output(net, X_val, lengths)  # no caches, in chunks
     mask = net.output_mask(lengths, y_val.shape[1])
     return {"val_loss": net.cost(y_val, t_val, mask),
             **_scores(metrics, y_val, t_val, mask, prefix="val_")}
 
 
-def _run_window_epoch(net, X, t, validation, batch_size, metrics, epoch, layout):
+def _run_window_epoch(net, X, t, validation, batch_size, metrics, epoch, layout,
+                      before_update):
     """One pass over consecutive windows of long sequences: one update per window and batch.
 
     The samples keep fixed batches (sample ``i`` stays in the same rows, so a
@@ -339,6 +397,7 @@ def _run_window_epoch(net, X, t, validation, batch_size, metrics, epoch, layout)
     for start in range(0, time, layout.window):
         steps = slice(start, start + layout.window)
         for k, rows in enumerate(batches):
+            before_update()
             cost, y_hat = net.train_step(X[rows, steps], t[rows, steps], *carried[k])
             if not np.isfinite(cost):
                 _diverged(cost, epoch, f"window starting at step {start}, batch starting "
@@ -364,8 +423,8 @@ def windowed_output(net, X, window, stateful):
     carried. Else every window from zero states, the outputs concatenated.
     """
     if stateful:
-        return net.forward(X)
-    return np.concatenate([net.forward(X[:, start:start + window])
+        return inference.output(net, X)
+    return np.concatenate([inference.output(net, X[:, start:start + window])
                            for start in range(0, X.shape[1], window)], axis=1)
 
 
@@ -409,7 +468,10 @@ def train_epochs(net, X, t, validation, epochs, batch_size, shuffle, verbose,
     if metrics is None:
         scored = net.cost.is_classification and net.cost.name in ("bce", "cce")
         metrics = {"accuracy": lambda y_hat, t_: accuracy(y_hat, t_, net.cost)} if scored else {}
-    history = _new_history(validation, metrics)
+    schedules = [cb for cb in callbacks if isinstance(cb, LearningRateSchedule)]
+    history = _new_history(validation, metrics, lr=bool(schedules))
+    hooks = _update_hooks(callbacks)
+    before_update = None if hooks is None else (lambda: hooks(net))
     for callback in callbacks:
         callback.on_train_begin(net, history)
 
@@ -421,7 +483,9 @@ def train_epochs(net, X, t, validation, epochs, batch_size, shuffle, verbose,
             saved = snapshot(net)
             try:
                 record = _run_epoch(net, X, t, validation, batch_size, shuffle, metrics, epoch,
-                                    layout)
+                                    layout, before_update)
+                if schedules:
+                    record["lr"] = float(net.scheduler.eta)
                 if not _finite_weights(net):  # the last update comes after the last cost
                     raise TrainingDivergedError(
                         f"The weights became NaN or infinite in epoch {epoch} (its last "

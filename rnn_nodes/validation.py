@@ -179,16 +179,53 @@ def as_float_array(value, name, ndim, dtype):
         )
     if array.size == 0:
         raise ValueError(f"Argument `{name}` is empty (shape {array.shape})")
-    array = array.astype(dtype, copy=False)
-    if not np.all(np.isfinite(array)):
-        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-        hint = ""
-        if 3 in allowed:
-            hint = (": fill missing values first (sklearn.impute.SimpleImputer, or a forward "
-                    "fill along time); for sequences of different lengths give a list of "
-                    "sequences, or the padded array with `lengths`, instead of NaN padding")
-        raise ValueError(f"Argument `{name}` contains {bad} NaN or infinite values{hint}")
-    return array
+    with np.errstate(over="ignore"):  # values out of range are refused below, by name
+        cast = array.astype(dtype, copy=False)
+    if not np.all(np.isfinite(cast)):
+        if not np.all(np.isfinite(array)):
+            bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+            hint = ""
+            if 3 in allowed:
+                hint = (": fill missing values first (sklearn.impute.SimpleImputer, or a "
+                        "forward fill along time); for sequences of different lengths give a "
+                        "list of sequences, or the padded array with `lengths`, instead of "
+                        "NaN padding")
+            raise ValueError(f"Argument `{name}` contains {bad} NaN or infinite values{hint}")
+        check_in_range(array, name, dtype)
+    return cast
+
+
+def check_in_range(array, name, dtype):
+    """Refuse finite values of ``array`` that ``dtype`` cannot hold (they would turn infinite).
+
+    Parameters
+    ----------
+    array : ndarray
+        Finite values, of any real dtype.
+    name : str
+        Argument name for the message.
+    dtype : numpy dtype
+        float32 or float64.
+
+    Raises
+    ------
+    ValueError
+        Naming the argument, how many values are out of range, the first of
+        them with its index, and the dtype's largest value.
+    """
+    largest = np.finfo(dtype).max
+    if array.dtype.kind in "biu" or array.dtype.kind == "f" and np.finfo(array.dtype).max <= largest:
+        return  # every value fits
+    with np.errstate(over="ignore"):
+        outside = np.abs(array) > largest
+    if not np.any(outside):
+        return
+    first = tuple(int(i) for i in np.argwhere(outside)[0])
+    index = ", ".join(map(str, first))
+    raise ValueError(
+        f"Argument `{name}` holds {int(np.count_nonzero(outside))} finite values beyond the "
+        f"range of {np.dtype(dtype).name} (largest magnitude {largest:.4g}), e.g. "
+        f"{name}[{index}] = {float(array[first]):.4g}: scale the data, or use dtype='float64'")
 
 
 def check_sequences(X, name, n_features, dtype):

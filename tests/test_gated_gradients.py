@@ -76,10 +76,10 @@ def check_against_reference(stack, bptt_limit=None, lmbd=0.0, seed=0):
     dp, dX, dh0, dc0 = reference_gradients(stack, params, X, t, h0s, c0s, lmbd, bptt_limit)
     want = [core_names(layer, p) for layer, p in zip(stack.layers, dp)]
     want.append({"W_layer": dp[-1]["W"], "b_layer": dp[-1]["b"]})
-    assert g.params[0] == {} and len(g.params) == len(stack.layers) + 2
+    assert g.params.layer(0) == {} and len(g.params) == len(stack.layers) + 2
     assert len(g.h0) == len(stack.layers) and len(g.c0) == len(c0s)
     misfits = []
-    for i, (got, ref) in enumerate(zip(g.params[1:], want), start=1):
+    for i, (got, ref) in enumerate(zip(list(g.params)[1:], want), start=1):
         assert set(got) == set(ref), f"layer {i}: gradient names {sorted(got)}"
         misfits += [f"layer {i} {name}: rel err {rel_err(got[name], ref[name]):.3g}"
                     for name in ref if not rel_err(got[name], ref[name]) < GRAD_TOL]
@@ -128,7 +128,7 @@ def test_gradients_configured_gate_activations(cell, gate, act):
     g = net.gradients(X, t, h0=h0s, c0=c0s)
     dp, dX, dh0, _ = reference_gradients(stack, params, X, t, h0s, c0s)
     want = core_names(stack.layers[0], dp[0])
-    errors = {name: rel_err(g.params[1][name], want[name]) for name in want}
+    errors = {name: rel_err(g.params.layer(1)[name], want[name]) for name in want}
     errors.update(X=rel_err(g.X, dX), h0=rel_err(g.h0[0], dh0[0]))
     assert max(errors.values()) < GRAD_TOL, errors
 

@@ -100,10 +100,10 @@ def check_against_reference(spec, lmbd=0.0, bptt_limit=None, T=T, seed=0):
 
     g = net.gradients(X, t, h0=h0s)
     ref = reference_gradients(params, X, t, h0s, spec, lmbd, bptt_limit)
-    assert g.params[0] == {}
+    assert g.params.layer(0) == {}
     assert len(g.params) == len(net.layers) and len(g.h0) == len(spec.recurrent)
     misfits = []
-    for i, (got, want) in enumerate(zip(g.params[1:], ref.params), start=1):
+    for i, (got, want) in enumerate(zip(list(g.params)[1:], ref.params), start=1):
         assert set(got) == set(want), f"layer {i}: gradient names {sorted(got)}"
         misfits += [f"layer {i} {name}: rel err {rel_err(got[name], want[name]):.3g} "
                     f"(max|ref| {np.abs(want[name]).max():.3g})"
@@ -228,7 +228,7 @@ def test_gradients_match_central_differences(spec, lmbd):
 
     for i, layer in enumerate(net.layers[1:], start=1):
         for name, value in layer.params.items():
-            check(f"layer {i} {name}", g.params[i][name], total, value)
+            check(f"layer {i} {name}", g.params.layer(i)[name], total, value)
     check("X", g.X, total, X)
 
     g = net.gradients(X, t, h0=h0s)

@@ -113,7 +113,7 @@ def test_two_chained_calls_are_one_call_on_the_concatenation(cells, head):
                           dc_n=[w2 / w1 * d for d in second.c0] or None)
     for i, want in enumerate(whole.params):
         for name in want:
-            got = w1 * first.params[i][name] + w2 * second.params[i][name]
+            got = w1 * first.params.layer(i)[name] + w2 * second.params.layer(i)[name]
             close(got, want[name], f"layer {i} {name}")
     close(np.concatenate([w1 * first.X, w2 * second.X], axis=1), whole.X, "dC/dX")
     for k, (got, want) in enumerate(zip(first.h0 + first.c0, whole.h0 + whole.c0)):

@@ -77,13 +77,13 @@ def test_load_torch_state_dict_forward_and_gradients(with_h0):
     g = net.gradients(X, t, h0=h0s)
     pairs = []
     for l in range(2):
-        gl = g.params[l + 1]
+        gl = g.params.layer(l + 1)
         pairs += [(f"W_layer[{l}]", gl["W_layer"], dsd[f"weight_ih_l{l}"].T),
                   (f"W_time[{l}]", gl["W_time"], dsd[f"weight_hh_l{l}"].T),
                   (f"b_layer[{l}]", gl["b_layer"], dsd[f"bias_ih_l{l}"]),
                   (f"b_time[{l}]", gl["b_time"], dsd[f"bias_hh_l{l}"]),
                   (f"h0[{l}]", g.h0[l], dh0[l])]
-    pairs += [("out W_layer", g.params[3]["W_layer"], dW), ("out b_layer", g.params[3]["b_layer"], db),
+    pairs += [("out W_layer", g.params.layer(3)["W_layer"], dW), ("out b_layer", g.params.layer(3)["b_layer"], db),
               ("X", g.X, dX)]
     errors = {name: rel_err(a, b) for name, a, b in pairs}
     assert max(errors.values()) < 1e-10, errors

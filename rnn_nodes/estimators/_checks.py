@@ -13,7 +13,11 @@ import numpy as np
 from sklearn.utils import check_array, check_random_state
 
 from rnn_nodes.sequences import check_lengths, pad_sequences
-from rnn_nodes.validation import check_non_negative_float, check_positive_int
+from rnn_nodes.validation import (
+    check_in_range,
+    check_non_negative_float,
+    check_positive_int,
+)
 
 
 MISSING_VALUES_HINT = (
@@ -166,3 +170,74 @@ def n_validation(n_samples, fraction):
             "samples; give more samples, or pass validation_data=(X_val, y_val)"
         )
     return n_val
+
+
+def check_sample_weight(sample_weight, n_samples):
+    """``sample_weight`` as a float64 array of one weight per sample, or None.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+    n_samples : int
+
+    Returns
+    -------
+    ndarray of shape (n_samples,) or None
+
+    Raises
+    ------
+    ValueError
+        For a weight that is NaN, infinite or negative, weights that sum to 0
+        (nothing would be scored), or another number of weights than samples.
+    TypeError
+        For weights that are not numbers.
+    """
+    if sample_weight is None:
+        return None
+    if isinstance(sample_weight, (str, bytes)):
+        raise TypeError("Argument `sample_weight` must be an array of numbers, got "
+                        f"{type(sample_weight).__name__}: {sample_weight!r}")
+    weights = np.asarray(sample_weight)
+    if weights.dtype == object or not (np.issubdtype(weights.dtype, np.number)
+                                       or weights.dtype == bool):
+        raise TypeError(f"Argument `sample_weight` must hold numbers, got dtype {weights.dtype}")
+    if np.iscomplexobj(weights):
+        raise TypeError(f"Argument `sample_weight` must be real, got dtype {weights.dtype}")
+    weights = weights.astype(np.float64)
+    if weights.shape != (n_samples,):
+        raise ValueError(f"Argument `sample_weight` must hold one weight per sequence "
+                         f"({n_samples}), got shape {weights.shape}")
+    for bad, what in ((~np.isfinite(weights), "NaN or infinite"), (weights < 0, "negative")):
+        if np.any(bad):
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"Argument `sample_weight` must hold finite non-negative weights, got "
+                f"{int(np.count_nonzero(bad))} {what} ones, e.g. sample_weight[{i}] = "
+                f"{weights[i]}")
+    if not weights.sum() > 0:
+        raise ValueError("Argument `sample_weight` sums to 0: no sample would count; give "
+                         "at least one positive weight")
+    return weights
+
+
+def check_in_dtype_range(dtype, X, y, validation_data=None):
+    """Refuse data the network's ``dtype`` cannot hold, by the names ``fit`` takes.
+
+    The network checks them too, but under its own names (``t`` for the
+    targets, ``X_val``); here they are ``X``, ``y`` and ``validation_data[0]``,
+    ``validation_data[1]``.
+
+    Parameters
+    ----------
+    dtype : str
+        ``"float32"`` or ``"float64"``.
+    X, y : ndarray
+        Finite (scikit-learn's checks ran).
+    validation_data : tuple (X_val, y_val, lengths_val), optional
+    """
+    arrays = {"X": X, "y": y}
+    if validation_data is not None:
+        arrays |= {"validation_data[0]": validation_data[0],
+                   "validation_data[1]": validation_data[1]}
+    for name, array in arrays.items():
+        check_in_range(np.asarray(array), name, dtype)

@@ -3,11 +3,12 @@
 PARAMETERS = """
     Parameters
     ----------
-    hidden_layer_sizes : int or tuple of int, default=(16,)
+    hidden_layer_sizes : int or tuple of int, default=(32,)
         Units of each recurrent layer, first to last.
-    cell : str, default="rnn"
+    cell : str, default="gru"
         Recurrent cell, a key of :data:`rnn_nodes.estimators.CELLS`: ``"rnn"``
-        (Elman), ``"gru"`` or ``"lstm"``.
+        (Elman), ``"gru"`` or ``"lstm"``. The defaults (``docs/defaults.md``,
+        ``python -m experiments defaults``) were chosen by measurement.
     activation : str or callable, default="tanh"
         Activation of the recurrent layers (see :mod:`rnn_nodes.activations`).
     dense_layer_sizes : tuple of int, default=()
@@ -25,26 +26,42 @@ PARAMETERS = """
         object. It is cloned in ``fit`` and never changed; pass an object to
         grid-search its parameters, e.g. ``scheduler__eta``.
     learning_rate : float, optional
-        Sets the scheduler's ``eta``. None keeps the scheduler's own (for
-        ``"adam"``: 1e-3, the paper's and ``MLPRegressor``'s default).
+        Sets the scheduler's ``eta``. None: 1e-2 for a scheduler given by
+        name (measured; Adam's paper default 1e-3 learned too slowly on small
+        data sets), a scheduler object's own ``eta`` otherwise.
+    learning_rate_schedule : LearningRateSchedule, optional
+        A schedule of :mod:`schedulers.schedules` (``ReduceLROnPlateau()``,
+        ``CosineDecay(decay_updates=...)``, ...) that sets the scheduler's
+        ``eta`` before each update; cloned in ``fit`` and never changed. The
+        rate of each epoch is in ``history_["lr"]``.
     alpha : float, default=0.0
         L2 penalty (the network's ``lmbd``): ``alpha / 2 * sum(W**2)`` over the
         weight matrices is added to the cost.
-    batch_size : int, default=32
+    batch_size : int or "auto", default="auto"
         Samples per update; clipped to the number of training samples.
+        ``"auto"``: ``min(32, max(8, n_samples // 10))``, so that small data
+        sets still get about ten updates an epoch.
     max_iter : int, default=200
         Most epochs per ``fit`` (``partial_fit`` runs one).
     shuffle : bool, default=True
         Reshuffle the training samples every epoch.
-    clip_norm : float, optional
-        Scale gradients whose global norm exceeds this down to it.
+    clip_norm : float or None, default=1.0
+        Scale gradients whose global norm exceeds this down to it (None: no
+        clipping).
     tol : float, default=1e-4
         Convergence (as ``MLPRegressor``): training stops when the training
         loss (with ``early_stopping``: the validation score) has not improved
-        by more than ``tol`` for ``n_iter_no_change`` consecutive epochs.
-        Reaching ``max_iter`` before that warns with ``ConvergenceWarning``.
+        by more than ``tol`` for ``n_iter_no_change`` consecutive epochs
+        *and* ``n_updates_no_change`` updates. Reaching ``max_iter`` before
+        that warns with ``ConvergenceWarning``; so does a fit whose final
+        training loss is not clearly below that of a constant prediction
+        (class priors, the mean): it learned nothing.
     n_iter_no_change : int, default=10
-        The patience of that rule.
+        The patience of that rule in epochs (scikit-learn's meaning).
+    n_updates_no_change : int or None, default=300
+        The patience in updates (batches): with few samples an epoch is one
+        or two updates, and ten epochs would end the fit on the early plateau
+        where recurrent networks sit. None or 0: epochs only.
     early_stopping : bool, default=False
         Hold out a validation set (or use ``validation_data``), stop when its
         score stops improving, and restore the weights of its best epoch
@@ -72,7 +89,11 @@ PARAMETERS = """
 
 ATTRIBUTES = """
     network_ : RNN
-        The fitted network.
+        The fitted network. ``predict``, ``predict_proba`` and ``score`` keep
+        nothing on it and run in chunks of bounded memory: any number of
+        threads may call them, also while a ``fit`` (warm start) or
+        ``partial_fit`` runs in another thread; each call sees the weights
+        before or after an update (see :class:`rnn_nodes.RNN`, Notes).
     n_features_in_ : int
         ``X.shape[1]`` in the first fit, as scikit-learn counts features: for
         these sequence arrays, the number of time steps. ``predict``,

@@ -14,13 +14,14 @@ from rnn_nodes._frames import outside_stacklevel
 from rnn_nodes.checkpoint import EstimatorCheckpoint
 from rnn_nodes.estimators import _checks as checks
 from rnn_nodes.estimators import _files
+from rnn_nodes.estimators import _training_rules as rules
 from rnn_nodes.estimators._cells import cell_builder
 from rnn_nodes.estimators._steps import steps_of
 from rnn_nodes.input_scale import warn_if_badly_scaled
 from rnn_nodes.network import RNN
 from rnn_nodes.schedulers import SCHEDULERS, Scheduler, get_scheduler
 from rnn_nodes.sequences import is_ragged, step_mask, take_rows
-from rnn_nodes.training import Callback, EarlyStopping, TrainingDivergedError
+from rnn_nodes.training import Callback, TrainingDivergedError
 from rnn_nodes.validation import (
     check_bool,
     check_dtype,
@@ -63,11 +64,12 @@ class BaseRNNEstimator(BaseEstimator):
     outputs against network targets).
     """
 
-    def __init__(self, hidden_layer_sizes=(16,), *, cell="rnn", activation="tanh",
+    def __init__(self, hidden_layer_sizes=(32,), *, cell="gru", activation="tanh",
                  dense_layer_sizes=(), dense_activation="relu", return_sequences=False,
-                 scheduler="adam", learning_rate=None, alpha=0.0, batch_size=32,
-                 max_iter=200, shuffle=True, clip_norm=None, tol=1e-4,
-                 n_iter_no_change=10, early_stopping=False, validation_fraction=0.1,
+                 scheduler="adam", learning_rate=None, learning_rate_schedule=None,
+                 alpha=0.0, batch_size="auto", max_iter=200, shuffle=True, clip_norm=1.0,
+                 tol=1e-4, n_iter_no_change=10, n_updates_no_change=300,
+                 early_stopping=False, validation_fraction=0.1,
                  validation_split="tail", warm_start=False, verbose=0,
                  random_state=None, dtype="float32"):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -78,6 +80,7 @@ class BaseRNNEstimator(BaseEstimator):
         self.return_sequences = return_sequences
         self.scheduler = scheduler
         self.learning_rate = learning_rate
+        self.learning_rate_schedule = learning_rate_schedule
         self.alpha = alpha
         self.batch_size = batch_size
         self.max_iter = max_iter
@@ -85,6 +88,7 @@ class BaseRNNEstimator(BaseEstimator):
         self.clip_norm = clip_norm
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
+        self.n_updates_no_change = n_updates_no_change
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.validation_split = validation_split
@@ -163,13 +167,14 @@ class BaseRNNEstimator(BaseEstimator):
             self.network_ = self._new_network(p)
             self.history_ = {key: [] for key in HISTORY_KEYS}
         X, t, lengths, validation = self._validation(X, t, validation_data, p, partial, lengths)
+        checks.check_in_dtype_range(p["dtype"], X=X, y=t, validation_data=validation
+                                    if validation_data is not None else None)
         log = _EpochLog()
-        monitor = None if partial else EarlyStopping(
-            monitor="val_score" if p["early_stopping"] else "loss",
-            mode="max" if p["early_stopping"] else "min",
-            patience=p["n_iter_no_change"], tol=p["tol"], restore_best=p["early_stopping"])
+        monitor = rules.convergence_monitor(p, partial)
+        schedule = p["learning_rate_schedule"]
         X_val, t_val, lengths_val = validation if validation is not None else (None,) * 3
-        callbacks = [log] + ([monitor] if monitor else []) + ([run] if run else [])
+        callbacks = ([log] + ([schedule] if schedule else []) + ([monitor] if monitor else [])
+                     + ([run] if run else []))
         if run is not None:
             run.watch(log, monitor)
         offset = len(self.history_["loss"]) - initial_epoch  # epochs before this fit
@@ -177,7 +182,7 @@ class BaseRNNEstimator(BaseEstimator):
             history = self.network_.train(
                 X, t, X_val, t_val,
                 epochs=1 if partial else initial_epoch if run and run.stopped else p["max_iter"],
-                batch_size=min(p["batch_size"], len(X)), shuffle=p["shuffle"],
+                batch_size=rules.batch_size_for(p["batch_size"], len(X)), shuffle=p["shuffle"],
                 verbose=p["verbose"], callbacks=callbacks,
                 metrics={"score": self._score_outputs}, initial_epoch=initial_epoch,
                 lengths=lengths, lengths_val=lengths_val)
@@ -191,6 +196,8 @@ class BaseRNNEstimator(BaseEstimator):
             raise
         self._extend_history(history, log)
         self._set_best_epoch(offset, monitor)
+        if not partial and not log.interrupted:
+            rules.warn_if_nothing_learned(self, history, self.network_, t, lengths)
         if monitor is not None and monitor.stopped_epoch is None and not log.interrupted:
             watched = ("validation score" if p["early_stopping"] else "training loss")
             warnings.warn(
@@ -234,12 +241,15 @@ class BaseRNNEstimator(BaseEstimator):
             "learning_rate": checks.check_optional_positive_float(
                 self.learning_rate, "learning_rate"),
             "alpha": check_non_negative_float(self.alpha, "alpha"),
-            "batch_size": check_positive_int(self.batch_size, "batch_size"),
+            "learning_rate_schedule": rules.check_schedule(self.learning_rate_schedule),
+            "batch_size": rules.check_batch_size(self.batch_size),
             "max_iter": check_positive_int(self.max_iter, "max_iter"),
             "shuffle": check_bool(self.shuffle, "shuffle"),
             "clip_norm": checks.check_optional_positive_float(self.clip_norm, "clip_norm"),
             "tol": check_non_negative_float(self.tol, "tol"),
             "n_iter_no_change": check_positive_int(self.n_iter_no_change, "n_iter_no_change"),
+            "n_updates_no_change": rules.check_optional_count(self.n_updates_no_change,
+                                                              "n_updates_no_change"),
             "early_stopping": check_bool(self.early_stopping, "early_stopping"),
             "validation_fraction": checks.check_fraction(
                 self.validation_fraction, "validation_fraction"),
@@ -292,14 +302,16 @@ class BaseRNNEstimator(BaseEstimator):
         return X3, lengths
 
     def _scheduler(self, p):
-        """A new scheduler (the parameter is never mutated), with ``learning_rate`` as eta."""
+        """A new scheduler (the parameter is never mutated), with ``learning_rate`` as eta.
+
+        ``learning_rate=None``: a scheduler object keeps its own ``eta``; a name gets
+        :data:`~rnn_nodes.estimators._training_rules.DEFAULT_LEARNING_RATE`.
+        """
         eta = {} if p["learning_rate"] is None else {"eta": p["learning_rate"]}
         if isinstance(self.scheduler, Scheduler):
             return get_scheduler(self.scheduler, **eta)
-        if not eta and "eta" in _required_arguments(self.scheduler):
-            raise ValueError(
-                f"scheduler={self.scheduler!r} has no default learning rate: set "
-                "learning_rate, e.g. learning_rate=0.01")
+        if not eta and "eta" in _parameters(self.scheduler):
+            eta = {"eta": rules.DEFAULT_LEARNING_RATE}
         return get_scheduler(self.scheduler, **eta)
 
     def _architecture(self, p):
@@ -502,13 +514,10 @@ class BaseRNNEstimator(BaseEstimator):
         (a ValueError or TypeError for a value ``fit`` would not have made)."""
 
 
-def _required_arguments(name):
-    """Arguments without a default of the scheduler registered as ``name`` (none if unknown)."""
+def _parameters(name):
+    """Arguments of the scheduler registered as ``name`` (none if unknown)."""
     cls = SCHEDULERS.get(name.lower())
-    if cls is None:
-        return []
-    return [p.name for p in inspect.signature(cls).parameters.values()
-            if p.default is inspect.Parameter.empty]
+    return [] if cls is None else list(inspect.signature(cls).parameters)
 
 
 def _jsonable(value):

@@ -10,7 +10,7 @@ from sklearn.metrics import accuracy_score
 from sklearn.utils import check_array, check_consistent_length, column_or_1d
 from sklearn.utils.multiclass import check_classification_targets, unique_labels
 
-from rnn_nodes.estimators._checks import naming
+from rnn_nodes.estimators._checks import check_sample_weight, naming
 from rnn_nodes.estimators._docs import ATTRIBUTES, PARAMETERS
 from rnn_nodes.estimators._steps import (
     pad_steps,
@@ -265,6 +265,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         float
         """
         output, steps = self._network_output(X, lengths)
+        sample_weight = check_sample_weight(sample_weight, len(output))
         if steps is not None:
             truth = np.concatenate(self._step_labels(y, output.shape[1], steps))
             index = [np.argmax(self._probabilities(rows), axis=-1)

@@ -5,7 +5,7 @@ from sklearn.base import RegressorMixin
 from sklearn.metrics import r2_score
 from sklearn.utils import check_array, check_consistent_length
 
-from rnn_nodes.estimators._checks import naming
+from rnn_nodes.estimators._checks import check_sample_weight, naming
 from rnn_nodes.estimators._docs import ATTRIBUTES, PARAMETERS
 from rnn_nodes.estimators._steps import (
     pad_steps,
@@ -210,6 +210,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         float
         """
         y_hat, steps = self._network_output(X, lengths)
+        sample_weight = check_sample_weight(sample_weight, len(y_hat))
         if steps is not None:
             values = self._step_values(y, y_hat.shape[1], steps)
             truth = np.concatenate([v.reshape(len(v), -1) for v in values])

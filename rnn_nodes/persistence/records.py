@@ -29,6 +29,7 @@ RECORD_FIELDS = ("format", "version", "kind", "network")
 OPTIONAL_FIELDS = ("params", "fitted", "checkpoint", "arrays")
 CHECKPOINT_FIELDS = ("epoch", "every", "history")
 MONITOR_FIELDS = ("best", "best_epoch", "stopped_epoch", "bad_epochs", "best_states")
+MAX_UPDATES = 2**53
 MAX_HISTORY_KEYS = 64
 MAX_KEY_LENGTH = 256
 _DIGEST = re.compile(r"[0-9a-f]{64}")
@@ -127,7 +128,7 @@ def checkpoint_info(record, path):
 
 
 def _check_monitor(state, epoch, path):
-    require_fields(state, "checkpoint.monitor", path, MONITOR_FIELDS)
+    require_fields(state, "checkpoint.monitor", path, MONITOR_FIELDS, ("updates_since_best",))
 
     def problem(key, text):
         return ModelFileError(path, text, field(f"checkpoint.monitor.{key}"))
@@ -143,6 +144,10 @@ def _check_monitor(state, epoch, path):
     if not (type(state["bad_epochs"]) is int and 0 <= state["bad_epochs"] <= epoch):
         raise problem("bad_epochs", f"expected a count in 0..{epoch}, got "
                                     f"{state['bad_epochs']!r}")
+    since = state.get("updates_since_best", 0)
+    if not (type(since) is int and 0 <= since <= MAX_UPDATES):
+        raise problem("updates_since_best", f"expected a count in 0..{MAX_UPDATES}, got "
+                                            f"{since!r}")
     if state["best_states"] is not None and not isinstance(state["best_states"], list):
         raise problem("best_states", "expected a list or null")
 

@@ -26,6 +26,13 @@ from rnn_nodes.schedulers.constant import Constant, ConstantState
 from rnn_nodes.schedulers.momentum import Momentum, MomentumState
 from rnn_nodes.schedulers.registry import SCHEDULERS, get_scheduler
 from rnn_nodes.schedulers.rmsprop import RMS_prop, RMSprop, RMSpropState
+from rnn_nodes.schedulers.schedules import (
+    CosineDecay,
+    ExponentialDecay,
+    LearningRateSchedule,
+    ReduceLROnPlateau,
+    StepDecay,
+)
 
 __all__ = [
     "Scheduler",
@@ -44,4 +51,9 @@ __all__ = [
     "AdamState",
     "SCHEDULERS",
     "get_scheduler",
+    "LearningRateSchedule",
+    "StepDecay",
+    "ExponentialDecay",
+    "CosineDecay",
+    "ReduceLROnPlateau",
 ]

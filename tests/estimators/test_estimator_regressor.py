@@ -47,7 +47,8 @@ def test_return_sequences_predicts_every_step(y_extra):
 
 
 def test_architecture_follows_the_hyperparameters():
-    model = RNNRegressor(hidden_layer_sizes=(5, 4), dense_layer_sizes=(3,), activation="relu",
+    model = RNNRegressor(hidden_layer_sizes=(5, 4), cell="rnn", dense_layer_sizes=(3,),
+                         activation="relu",
                          dense_activation="tanh", max_iter=1).fit(series(), series()[:, 0])
     layers = model.network_.layers[1:]
     assert [type(layer) for layer in layers] == [RNNLayer, RNNLayer, DenseLayer, DenseLayer]
@@ -105,11 +106,13 @@ def test_scheduler_object_is_cloned_and_never_changed():
 
 
 def test_scheduler_by_name_and_its_params_through_set_params():
-    with pytest.raises(ValueError, match="scheduler=.rmsprop. has no default learning rate"):
-        RNNRegressor(scheduler="rmsprop", **FAST).fit(series(), series()[:, 0])
-    model = RNNRegressor(scheduler="rmsprop", learning_rate=0.01, **FAST)
+    # a name without learning_rate gets the estimators' default rate
+    model = RNNRegressor(scheduler="rmsprop", **FAST).fit(series(), series()[:, 0])
+    assert model.network_.scheduler.eta == 0.01
+    model = RNNRegressor(scheduler="rmsprop", learning_rate=0.02, **FAST)
     model.fit(series(), series()[:, 0])
     assert type(model.network_.scheduler).__name__ == "RMSprop"
+    assert model.network_.scheduler.eta == 0.02
     model = RNNRegressor(scheduler=Adam(), **FAST).set_params(scheduler__eta=0.03)
     assert model.get_params()["scheduler__eta"] == 0.03
     assert clone(model).scheduler.eta == 0.03

@@ -10,7 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from rnn_nodes import RNN, RNNClassifier, RNNRegressor, TrainingInterruptedWarning
 from rnn_nodes.estimators.base import HISTORY_KEYS
 
-FAST = dict(hidden_layer_sizes=(6,), learning_rate=0.02, random_state=0)
+FAST = dict(hidden_layer_sizes=(6,), learning_rate=0.02, batch_size=32, random_state=0)
 
 
 def sum_data(n=80, time=5, seed=0):
@@ -66,8 +66,9 @@ def test_convergence_stops_early_without_a_warning():
     X, y = sum_data()
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
-        model = RNNRegressor(max_iter=200, tol=10.0, n_iter_no_change=2, **FAST).fit(X, y)
-    # no epoch improves the loss by 10: stop after the first + 2 epochs
+        model = RNNRegressor(max_iter=200, tol=10.0, n_iter_no_change=2, n_updates_no_change=0,
+                             **FAST).fit(X, y)
+    # no epoch improves the loss by 10: stop after the first + 2 epochs (no minimum of updates)
     assert model.n_iter_ == 3
 
 

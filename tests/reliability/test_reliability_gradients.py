@@ -121,11 +121,11 @@ def test_random_stacks_pass_the_float64_gradient_check(case):
     d_rec, d_head, dX, dh0, dc0 = jax.grad(f, argnums=(0, 1, 2, 3, 4))(
         recurrent_params, head_params, X, h0s, c0s)
     want = [core_names(layer, p) for layer, p in zip(case["stack"].layers, d_rec)] + d_head
-    pairs = [(f"layer {i} {name}", got.params[i][name], ref[name])
+    pairs = [(f"layer {i} {name}", got.params.layer(i)[name], ref[name])
              for i, ref in enumerate(want, start=1) for name in ref]
     pairs += [("X", got.X, dX)] + [(f"h0[{k}]", a, b) for k, (a, b) in enumerate(zip(got.h0, dh0))]
     pairs += [(f"c0[{k}]", a, b) for k, (a, b) in enumerate(zip(got.c0, dc0))]
-    assert all(set(g) == set(w) for g, w in zip(got.params[1:], want))
+    assert all(set(g) == set(w) for g, w in zip(list(got.params)[1:], want))
     assert len(got.h0) == len(h0s) and len(got.c0) == len(c0s)
     misfits = [f"{name}: rel err {rel_err(a, b):.3g}" for name, a, b in pairs
                if not rel_err(a, b) < GRAD_TOL]

@@ -204,7 +204,8 @@ def test_a_nan_cost_stops_the_estimator_naming_the_epoch_and_keeps_the_last_fini
         monkeypatch):
     X, y = sum_data()  # two batches per epoch
     seen = nan_from_call(monkeypatch, call=2 * 4 + 2)  # second batch of epoch 5
-    model = RNNRegressor(hidden_layer_sizes=(4,), max_iter=20, learning_rate=0.01, random_state=0)
+    model = RNNRegressor(hidden_layer_sizes=(4,), max_iter=20, learning_rate=0.01, batch_size=32,
+                         random_state=0)
     with pytest.raises(TrainingDivergedError, match="epoch 5") as error:
         model.fit(X, y)
     assert error.value.epoch == 5
@@ -217,7 +218,8 @@ def test_a_nan_cost_under_early_stopping_keeps_the_best_weights(monkeypatch):
     X, y = sum_data(n=80)
     nan_from_call(monkeypatch, call=2 * 7 + 1)  # first batch of epoch 8
     model = RNNRegressor(hidden_layer_sizes=(4,), max_iter=20, learning_rate=0.01,
-                         early_stopping=True, validation_fraction=0.2, tol=0.0, random_state=0)
+                         batch_size=32, early_stopping=True, validation_fraction=0.2, tol=0.0,
+                         random_state=0)
     with pytest.raises(TrainingDivergedError, match="epoch 8"):
         model.fit(X, y)
     assert model.n_iter_ == 7
@@ -231,7 +233,7 @@ def test_a_diverging_fit_keeps_finite_weights(Model):
     X, y = sum_data()
     y = y if Model is RNNRegressor else np.where(y > 0, "up", "down")
     model = Model(hidden_layer_sizes=(4,), scheduler=Constant(eta=1e6), max_iter=20,
-                  activation="relu", random_state=0)
+                  activation="relu", clip_norm=None, random_state=0)
     with np.errstate(all="ignore"), pytest.raises(TrainingDivergedError) as error:
         model.fit(X * 1e3, y)
     assert f"epoch {error.value.epoch}" in str(error.value)
