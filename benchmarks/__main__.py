@@ -7,6 +7,9 @@ Examples
 ``python -m benchmarks --configs --scaling``  the sweep alone
 ``python -m benchmarks --quick``              tiny repeat counts (a smoke test)
 ``python -m benchmarks --profile``            and cProfile of 50 steps of config A
+
+Results go to ``results/benchmarks/TAG/`` (ignored by git), one folder per
+set of options; ``--out`` chooses another folder.
 """
 
 import argparse
@@ -19,7 +22,6 @@ from benchmarks.report import machine, markdown_table, print_summary, write_figu
 from benchmarks.scaling import run_scaling
 from benchmarks.suite import FULL, QUICK, run_config
 
-DEFAULT_OUT = pathlib.Path(__file__).resolve().parent
 CAVEAT = ("Wall-clock medians on a machine that may be shared; compare ratios measured in "
           "the same run, and re-run on a quiet machine before quoting absolute times.")
 
@@ -36,10 +38,24 @@ def _parser():
     parser.add_argument("--quick", action="store_true", help="tiny repeat counts and sweep")
     parser.add_argument("--profile", action="store_true",
                         help="also profile 50 steps of config A (profile_A.txt)")
-    parser.add_argument("--out", default=str(DEFAULT_OUT),
-                        help="folder for results.json and results.png (default: benchmarks/)")
+    parser.add_argument("--out", default=None,
+                        help="folder for results.json and results.png (default: "
+                             "results/benchmarks/TAG/, TAG naming the options, e.g. "
+                             "quick-A-B-C-seed0; the README's numbers are in benchmarks/, "
+                             "rewritten only with --out benchmarks)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the weights and data")
     return parser
+
+
+def default_out(args):
+    """``results/benchmarks/TAG``: runs with different options write to different folders.
+
+    >>> default_out(_parser().parse_args(["--quick", "--configs", "tinyA", "--scaling"]))
+    'results/benchmarks/quick-tinyA-scaling-seed0'
+    """
+    parts = ["quick" if args.quick else "full", *args.configs]
+    parts += [name for name in ("scaling", "profile") if getattr(args, name)]
+    return f"results/benchmarks/{'-'.join(parts + [f'seed{args.seed}'])}"
 
 
 def _checks(results):
@@ -79,7 +95,7 @@ def _shout(results):
 def main(argv=None):
     """Run the benchmark; returns 1 when a gradient check fails, else 0."""
     args = _parser().parse_args(argv)
-    out = pathlib.Path(args.out)
+    out = pathlib.Path(args.out or default_out(args))
     out.mkdir(parents=True, exist_ok=True)
     repeats = QUICK if args.quick else FULL
     results = {"machine": machine(), "caveat": CAVEAT,

@@ -3,13 +3,17 @@
 import argparse
 import sys
 
-from experiments.registry import EXPERIMENTS
+from experiments.common import run_folder
+from experiments.data import SOURCES
+from experiments.registry import EXPERIMENTS, summary
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m experiments", description=__doc__)
     parser.add_argument("name", choices=["list", *EXPERIMENTS], help="experiment to run")
-    parser.add_argument("--out", default=None, help="output folder (default results/NAME/)")
+    parser.add_argument("--out", default=None,
+                        help="output folder (default results/NAME/TAG/, TAG naming the "
+                             "options, e.g. quick-seed0-task-frequency)")
     parser.add_argument("--quick", action="store_true", help="small, fast run (tests)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the run (full runs use SEED, SEED+1, SEED+2)")
@@ -26,16 +30,18 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.name == "list":
         width = max(map(len, EXPERIMENTS))
-        for name, module in EXPERIMENTS.items():
-            reads = f" [--data: {module.DATA}]" if hasattr(module, "DATA") else ""
-            print(f"{name:{width}s}  {module.__doc__.strip().splitlines()[0]}{reads}")
+        for name in EXPERIMENTS:
+            title, data = summary(name)
+            reads = f" [--data: {data}]" if data is not None else ""
+            print(f"{name:{width}s}  {title}{reads}")
+            print(f"{'':{width}s}    data: {SOURCES[name]}")
         return 0
     module = EXPERIMENTS[args.name]
     options = {}
     if hasattr(module, "DATA"):
         options["data"] = args.data
     elif args.data is not None:
-        readers = ", ".join(n for n, m in EXPERIMENTS.items() if hasattr(m, "DATA"))
+        readers = ", ".join(n for n in EXPERIMENTS if summary(n)[1] is not None)
         parser.error(f"--data: the {args.name} experiment reads no file (those that do: "
                      f"{readers})")
     for option in ("dask", "task"):
@@ -43,7 +49,7 @@ def main(argv=None):
             options[option] = getattr(args, option)
         elif getattr(args, option) is not None:
             parser.error(f"--{option}: the {args.name} experiment takes no --{option}")
-    out = args.out or f"results/{args.name}"
+    out = args.out or run_folder(args.name, args.quick, args.seed, **options)
     try:
         module.run(out=out, quick=args.quick, seed=args.seed, **options)
     except FileNotFoundError as error:  # a data file the user must provide

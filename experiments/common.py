@@ -3,9 +3,10 @@
 import json
 import pathlib
 import platform
+import re
 import time
+from importlib.metadata import version
 
-import jax
 import numpy as np
 
 
@@ -20,7 +21,7 @@ def machine():
     return {
         "python": platform.python_version(),
         "numpy": np.__version__,
-        "jax": jax.__version__,
+        "jax": version("jax"),
         "machine": platform.machine(),
         "processor": platform.processor() or platform.machine(),
         "date": time.strftime("%Y-%m-%d"),
@@ -34,12 +35,62 @@ def write_metrics(folder, metrics):
     return path
 
 
+SKIPPED = "SKIPPED.txt"
+"""The one file a study that did not run writes: why (see :func:`skipped`)."""
+
+
 def skipped(folder, experiment, reason):
-    """Say why ``experiment`` did not run and write that as its ``metrics.json``; the metrics."""
+    """Say why ``experiment`` did not run, and write only that, to ``folder/SKIPPED.txt``.
+
+    No ``metrics.json`` is written (an earlier run's is removed), so a
+    results folder never holds metrics of a study that did not run.
+
+    Returns
+    -------
+    dict
+        ``{"experiment": experiment, "run": False, "reason": reason}``.
+    """
     print(f"{experiment}: {reason}")
-    metrics = {"experiment": experiment, "run": False, "reason": reason}
-    write_metrics(folder, metrics)
-    return metrics
+    (folder / "metrics.json").unlink(missing_ok=True)
+    (folder / SKIPPED).write_text(reason + "\n", encoding="utf-8")
+    return {"experiment": experiment, "run": False, "reason": reason}
+
+
+def run_folder(name, quick=False, seed=0, **options):
+    """The default results folder of a run: ``results/NAME/TAG``, one per set of options.
+
+    Runs with different options never share a folder, so none overwrites
+    another's results; ``--out`` chooses any other folder.
+
+    Parameters
+    ----------
+    name : str
+        The experiment's name.
+    quick : bool
+    seed : int
+    **options
+        Further options (``task="frequency"``, ``data="path/file.csv"``);
+        those that are None are left out.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> run_folder("sweep")
+    'results/sweep/full-seed0'
+    >>> run_folder("sweep", quick=True, seed=2, task="frequency", dask=None)
+    'results/sweep/quick-seed2-task-frequency'
+    >>> run_folder("weather", data="/data/my weather.csv")
+    'results/weather/full-seed0-data-my_weather'
+    """
+    parts = ["quick" if quick else "full", f"seed{seed}"]
+    for option, value in options.items():
+        if value is not None:
+            text = pathlib.Path(value).stem if option == "data" else str(value)
+            parts.append(f"{option}-{re.sub(r'[^A-Za-z0-9_.]+', '_', text)}")
+    return f"results/{name}/{'-'.join(parts)}"
 
 
 def print_table(rows):

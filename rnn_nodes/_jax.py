@@ -4,10 +4,51 @@ JAX computes in float32 unless 64-bit mode is on, and the project never turns
 that mode on globally. A float64 network therefore runs its JAX calls inside
 ``jax.enable_x64(True)``, a thread-local context: float64 arrays go in, float64
 arrays come out, and everyone else's JAX keeps its own setting.
+
+JAX takes more than a second to import, so ``import rnn_nodes`` does not
+import it: modules write ``from rnn_nodes._jax import jax, jnp`` and get
+stand-ins that import the real modules on first use (the first jitted
+function built, which happens at the first derivative or cost a network
+needs).
 """
 
-import jax
+import importlib
+
 import numpy as np
+
+
+class LazyModule:
+    """A stand-in for a module, imported at its first attribute read.
+
+    Parameters
+    ----------
+    name : str
+        The module's import name, e.g. ``"jax.numpy"``.
+
+    Examples
+    --------
+    >>> math = LazyModule("math")
+    >>> math.sqrt(4.0)
+    2.0
+    """
+
+    def __init__(self, name):
+        self._name = name
+        self._module = None
+
+    def __getattr__(self, attribute):
+        # only called for names not found on the stand-in itself
+        if self._module is None:
+            self._module = importlib.import_module(self._name)
+        return getattr(self._module, attribute)
+
+    def __repr__(self):
+        state = "imported" if self._module is not None else "not imported yet"
+        return f"<LazyModule {self._name!r}, {state}>"
+
+
+jax = LazyModule("jax")
+jnp = LazyModule("jax.numpy")
 
 
 def call_at_precision(function, *arrays):

@@ -19,11 +19,9 @@ derivative is taken from it) and the tests check that the twins agree.
 
 import functools
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
-from rnn_nodes._jax import call_at_precision
+from rnn_nodes._jax import call_at_precision, jax, jnp
 
 LEAKY_RELU_SLOPE = 0.01
 
@@ -125,13 +123,26 @@ class Activation:
         self.name = name
         self.elementwise = elementwise
         self.numpy_function = numpy_function
-        self._forward = jax.jit(function)
-        self.derivative_function = None
-        if elementwise:
-            self.derivative_function = _elementwise_derivative(function)
-            self._derivative = jax.jit(self.derivative_function)
-        else:
-            self._vector_jacobian = jax.jit(vector_jacobian)
+        self._vector_jacobian_function = vector_jacobian
+
+    # Built at first use, once per activation (JAX is imported then, not at
+    # ``import rnn_nodes``); the registered activations are module-level.
+
+    @functools.cached_property
+    def derivative_function(self):
+        return _elementwise_derivative(self.function) if self.elementwise else None
+
+    @functools.cached_property
+    def _forward(self):
+        return jax.jit(self.function)
+
+    @functools.cached_property
+    def _derivative(self):
+        return jax.jit(self.derivative_function)
+
+    @functools.cached_property
+    def _vector_jacobian(self):
+        return jax.jit(self._vector_jacobian_function)
 
     def __repr__(self):
         return f"Activation({self.name!r})"

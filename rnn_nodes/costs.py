@@ -31,11 +31,9 @@ weighted by their numbers of valid steps. A user's callable cannot be masked.
 
 import functools
 
-import jax
-import jax.numpy as jnp
 import numpy as np
 
-from rnn_nodes._jax import call_at_precision
+from rnn_nodes._jax import call_at_precision, jax, jnp
 
 
 def mse(y_hat, t):
@@ -118,21 +116,49 @@ class Cost:
         self.name = name
         self.is_classification = is_classification
         self.paired_activation = paired_activation
-        self._value = jax.jit(function)
-        self._gradient = jax.jit(jax.grad(function))
-        self._value_and_gradient = jax.jit(jax.value_and_grad(function))
-        self._paired_delta = jax.jit(paired_delta) if paired_delta else None
-        self._value_and_delta = (
-            jax.jit(lambda y_hat, t: (function(y_hat, t), paired_delta(y_hat, t)))
-            if paired_delta else None
-        )
+        self.paired_delta_function = paired_delta
         self.masked = masked
-        if masked is not None:
-            masked_function, masked_delta = masked
-            self._masked_value = jax.jit(masked_function)
-            self._masked_value_and_gradient = jax.jit(jax.value_and_grad(masked_function))
-            self._masked_value_and_delta = jax.jit(
-                lambda y_hat, t, w: (masked_function(y_hat, t, w), masked_delta(y_hat, t, w)))
+
+    # The jitted functions are built at first use, once per cost (JAX is
+    # imported then, not at ``import rnn_nodes``); the built-in costs are
+    # module-level.
+
+    @functools.cached_property
+    def _value(self):
+        return jax.jit(self.function)
+
+    @functools.cached_property
+    def _gradient(self):
+        return jax.jit(jax.grad(self.function))
+
+    @functools.cached_property
+    def _value_and_gradient(self):
+        return jax.jit(jax.value_and_grad(self.function))
+
+    @functools.cached_property
+    def _paired_delta(self):
+        return jax.jit(self.paired_delta_function) if self.paired_delta_function else None
+
+    @functools.cached_property
+    def _value_and_delta(self):
+        function, paired_delta = self.function, self.paired_delta_function
+        if paired_delta is None:
+            return None
+        return jax.jit(lambda y_hat, t: (function(y_hat, t), paired_delta(y_hat, t)))
+
+    @functools.cached_property
+    def _masked_value(self):
+        return jax.jit(self.masked[0])
+
+    @functools.cached_property
+    def _masked_value_and_gradient(self):
+        return jax.jit(jax.value_and_grad(self.masked[0]))
+
+    @functools.cached_property
+    def _masked_value_and_delta(self):
+        masked_function, masked_delta = self.masked
+        return jax.jit(lambda y_hat, t, w: (masked_function(y_hat, t, w),
+                                            masked_delta(y_hat, t, w)))
 
     def __repr__(self):
         return f"Cost({self.name!r})"
@@ -198,7 +224,7 @@ class Cost:
     def pairs_with(self, activation):
         """Whether ``delta`` may bypass the derivative of ``activation`` (None: a recurrent
         layer's states, which pair with no cost)."""
-        return (self._paired_delta is not None and activation is not None
+        return (self.paired_delta_function is not None and activation is not None
                 and activation.name == self.paired_activation)
 
     def delta(self, y_hat, t):

@@ -1,11 +1,11 @@
 """The network: ordered layers, a cost, an update rule, forward and backward passes."""
 
 import numpy as np
-from sklearn.exceptions import NotFittedError
 
 from rnn_nodes import checkpoint, inference, io, prediction, summary, torch_export
 from rnn_nodes.costs import get_cost
 from rnn_nodes.gradients import Gradients, ParameterGradients
+from rnn_nodes.keywords import check_keywords_of
 from rnn_nodes.layers import (
     Bidirectional,
     DenseLayer,
@@ -18,6 +18,7 @@ from rnn_nodes.layers import (
 )
 from rnn_nodes.network_checks import NetworkChecks
 from rnn_nodes.output_gradient import output_seed
+from rnn_nodes.schedulers import Adam, get_scheduler
 from rnn_nodes.sequences import (
     States,
     as_padded,
@@ -36,7 +37,6 @@ from rnn_nodes.validation import (
     check_positive_int,
     check_sequences,
 )
-from schedulers import Adam, get_scheduler
 
 
 class RNN(NetworkChecks):
@@ -523,9 +523,13 @@ class RNN(NetworkChecks):
         shuffle = check_bool(shuffle, "shuffle")
         run, initial_epoch = checkpoint.start(self, checkpoint_path, checkpoint_every, resume,
                                               initial_epoch, epochs)
-        history = train_epochs(self, X, t, validation, epochs, batch_size, shuffle, verbose,
-                               check_callbacks(callbacks) + ([run] if run else []), metrics,
-                               initial_epoch, layout)
+        self._training = True  # callbacks may call predict
+        try:
+            history = train_epochs(self, X, t, validation, epochs, batch_size, shuffle,
+                                   verbose, check_callbacks(callbacks) + ([run] if run else []),
+                                   metrics, initial_epoch, layout)
+        finally:
+            self._training = False
         self.is_trained = True
         return run.whole_history(history) if run else history
 
@@ -626,7 +630,11 @@ class RNN(NetworkChecks):
         return y_hat
 
     def _check_trained(self):
-        if not self.is_trained:
+        if not (self.is_trained or getattr(self, "_training", False)):  # callbacks may predict
+            from sklearn.exceptions import (
+                NotFittedError,  # scikit-learn only when raised
+            )
+
             raise NotFittedError(
                 "This RNN has not been trained or loaded yet: call train(...) or "
                 "load_torch_state_dict(...) first, or forward(...) for the "
@@ -798,3 +806,9 @@ class RNN(NetworkChecks):
 
     def __setstate__(self, state):
         self.__dict__.update(io.network_from_state(state, type(self)).__dict__)
+
+
+# a misspelt keyword names the accepted ones and the closest (rnn_nodes/keywords.py)
+check_keywords_of(RNN, "__init__", "add_InputLayer", "add_RNNLayer", "add_GRULayer",
+                  "add_LSTMLayer", "add_OutputLayer", "add_DenseLayer", "forward", "gradients",
+                  "cost_value", "train", "train_step", "predict", "extrapolate")

@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
+from rnn_nodes.sequences import is_ragged, step_mask
 from rnn_nodes.validation import check_positive_int
 
 
@@ -117,20 +118,25 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
         self.with_mean = with_mean
         self.with_std = with_std
 
-    def fit(self, X, y=None):
+    def fit(self, X, y=None, lengths=None):
         """Learn each feature's mean and standard deviation.
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, time, features) or (n_samples, time)
+        X : array-like of shape (n_samples, time, features) or (n_samples, time), or list
+            A list holds sequences of different lengths, ``(time_b, features)``
+            or ``(time_b,)``, as the estimators take them.
         y : ignored
+        lengths : array-like of int of shape (n_samples,), optional
+            With a padded array ``X``: the sequences' lengths; the padding is
+            left out of the statistics.
 
         Returns
         -------
         self
         """
-        X3 = _as_sequences(X)
-        values = X3.reshape(-1, X3.shape[2])
+        X3, valid = _sequences_and_mask(X, lengths)
+        values = X3[valid] if valid is not None else X3.reshape(-1, X3.shape[2])
         self.n_features_in_ = X3.shape[1]
         self.n_features_per_step_ = X3.shape[2]
         self.mean_ = values.mean(axis=0) if self.with_mean else np.zeros(X3.shape[2])
@@ -138,27 +144,61 @@ class SequenceScaler(TransformerMixin, BaseEstimator):
         self.scale_ = np.where(std > 0, std, 1.0)
         return self
 
-    def _check(self, X):
+    def _apply(self, X, lengths, function):
+        """``function`` of every valid value of ``X``, in the form ``X`` came in."""
         check_is_fitted(self)
-        X3 = _as_sequences(X)
+        X3, valid = _sequences_and_mask(X, lengths)
         if X3.shape[2] != self.n_features_per_step_:
             raise ValueError(
                 f"Argument `X` has {X3.shape[2]} features per time step (shape "
-                f"{np.shape(X)}), but SequenceScaler was fitted with "
+                f"{_shape(X)}), but SequenceScaler was fitted with "
                 f"{self.n_features_per_step_}")
-        return X3
-
-    def transform(self, X):
-        """Scaled ``X``, same shape (2-D stays 2-D)."""
-        X3 = self._check(X)
-        out = (X3 - self.mean_) / self.scale_
+        if is_ragged(X) and lengths is None:  # a list in, a list out
+            return [function(np.asarray(x, dtype=X3.dtype).reshape(-1, X3.shape[2]))
+                    .reshape(np.shape(x)) for x in X]
+        if valid is None:
+            out = function(X3)
+        else:  # padded: the padding is left as it came
+            out = X3.copy()
+            out[valid] = function(X3[valid])
         return out[:, :, 0] if np.ndim(X) == 2 else out
 
-    def inverse_transform(self, X):
-        """Undo :meth:`transform`, same shape."""
-        X3 = self._check(X)
-        out = X3 * self.scale_ + self.mean_
-        return out[:, :, 0] if np.ndim(X) == 2 else out
+    def transform(self, X, lengths=None):
+        """Scaled ``X``, in the form it came: same shape, or a list of the same sequences.
+
+        Parameters
+        ----------
+        X : array-like or list, as in :meth:`fit`
+        lengths : array-like of int, optional
+            With a padded array: the padding is returned unchanged.
+        """
+        return self._apply(X, lengths, lambda x: (x - self.mean_) / self.scale_)
+
+    def fit_transform(self, X, y=None, lengths=None):
+        """:meth:`fit`, then :meth:`transform` of the same ``X`` (and ``lengths``)."""
+        return self.fit(X, y, lengths).transform(X, lengths)
+
+    def inverse_transform(self, X, lengths=None):
+        """Undo :meth:`transform`, in the form ``X`` came."""
+        return self._apply(X, lengths, lambda x: x * self.scale_ + self.mean_)
+
+
+def _shape(X):
+    return np.shape(X) if not is_ragged(X) else f"a list of {len(X)} sequences"
+
+
+def _sequences_and_mask(X, lengths, name="X"):
+    """``(n, time, features)`` and the mask ``(n, time)`` of its valid steps (None: all).
+
+    A list of sequences of different lengths is padded; a padded array comes
+    with ``lengths``; else a 3-D array, or a 2-D one read as univariate series.
+    """
+    if lengths is None and not is_ragged(X):
+        return _as_sequences(X, name), None
+    from rnn_nodes.estimators._checks import check_padded_sequences
+
+    X3, lengths = check_padded_sequences(X, lengths, name)
+    return X3, (None if lengths is None else step_mask(lengths, X3.shape[1]))
 
 
 def from_channels_first(X):
@@ -166,15 +206,25 @@ def from_channels_first(X):
 
     Parameters
     ----------
-    X : array-like of shape (n, channels, time), or (n, time)
-        A 2-D array is a univariate collection (aeon's convention).
+    X : array-like of shape (n, channels, time), or (n, time), or list
+        A 2-D array is a univariate collection (aeon's convention). A list
+        of series of different lengths, each ``(channels, time_b)`` (or
+        ``(time_b,)``, univariate), as aeon holds unequal-length collections.
 
     Returns
     -------
-    ndarray of shape (n, time, channels)
-        A contiguous copy.
+    ndarray of shape (n, time, channels), or list of ndarray of shape (time_b, channels)
+        A contiguous copy; a list for series of different lengths, as the
+        estimators and :class:`SequenceScaler` take them.
+
+    Examples
+    --------
+    >>> [x.shape for x in from_channels_first([np.zeros((2, 5)), np.zeros((2, 3))])]
+    [(5, 2), (3, 2)]
     """
-    X = np.asarray(X) if not isinstance(X, list) else _equal_length(X)
+    if isinstance(X, (list, tuple)) and len({np.shape(s)[-1] for s in X}) > 1:
+        return [_series_from_channels_first(s, b) for b, s in enumerate(X)]
+    X = np.asarray(X)
     if X.ndim == 2:
         return np.ascontiguousarray(X[:, :, None])
     if X.ndim != 3:
@@ -185,7 +235,12 @@ def from_channels_first(X):
 
 
 def to_channels_first(X):
-    """``(n, time, features)`` to ``(n, features, time)``, undoing :func:`from_channels_first`."""
+    """``(n, time, features)`` to ``(n, features, time)``, undoing :func:`from_channels_first`.
+
+    A list of sequences ``(time_b, features)`` gives a list of ``(features, time_b)``.
+    """
+    if is_ragged(X):
+        return [np.ascontiguousarray(np.asarray(x).reshape(len(x), -1).T) for x in X]
     X = np.asarray(X)
     if X.ndim != 3:
         raise ValueError(
@@ -193,10 +248,13 @@ def to_channels_first(X):
     return np.ascontiguousarray(np.swapaxes(X, 1, 2))
 
 
-def _equal_length(series):
-    lengths = {np.shape(s)[-1] for s in series}
-    if len(lengths) > 1:
+def _series_from_channels_first(series, b):
+    """One series ``(channels, time_b)`` or ``(time_b,)`` as ``(time_b, channels)``."""
+    series = np.asarray(series)
+    if series.ndim == 1:
+        return np.ascontiguousarray(series[:, None])
+    if series.ndim != 2:
         raise ValueError(
-            "Argument `X` holds series of unequal lengths "
-            f"{sorted(lengths)}; pad or truncate them to one length first")
-    return np.asarray(series)
+            f"Argument `X[{b}]` must be one series (channels, time) or (time,); got an "
+            f"array of shape {series.shape}")
+    return np.ascontiguousarray(series.T)

@@ -28,9 +28,10 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from rnn_nodes import inference
+from rnn_nodes._frames import outside_stacklevel
+from rnn_nodes.schedulers.schedules import LearningRateSchedule
 from rnn_nodes.sequences import take_rows
 from rnn_nodes.validation import check_non_negative_float, check_positive_int
-from schedulers.schedules import LearningRateSchedule
 
 
 @dataclass(frozen=True)
@@ -461,7 +462,7 @@ def train_epochs(net, X, t, validation, epochs, batch_size, shuffle, verbose,
             f"batch_size={batch_size} is larger than the {n_samples} samples; "
             f"using batch_size={n_samples}",
             UserWarning,
-            stacklevel=4,
+            stacklevel=outside_stacklevel(),
         )
         batch_size = n_samples
     if metrics is None:
@@ -511,7 +512,7 @@ def train_epochs(net, X, t, validation, epochs, batch_size, shuffle, verbose,
             f"Training interrupted (KeyboardInterrupt) after {initial_epoch + complete} complete "
             f"epoch(s) of {epochs}; the history and weights of those epochs were kept.",
             TrainingInterruptedWarning,
-            stacklevel=4,
+            stacklevel=outside_stacklevel(),
         )
     finally:
         bar.close()

@@ -169,8 +169,13 @@ def as_float_array(value, name, ndim, dtype):
         raise TypeError(f"Argument `{name}` must be real, got dtype {array.dtype}")
     if array.ndim not in allowed:
         expected = " or ".join(f"{n}-D" for n in allowed)
+        hint = ""
+        if 3 in allowed and array.ndim == 2:
+            hint = (f". For univariate series of shape (batch, time) pass {name}[..., None], "
+                    f"shape {(*array.shape, 1)}; for one sequence of shape (time, features) "
+                    f"pass {name}[None], shape {(1, *array.shape)}")
         raise ValueError(
-            f"Argument `{name}` must be {expected}, got an array of shape {array.shape}"
+            f"Argument `{name}` must be {expected}, got an array of shape {array.shape}{hint}"
         )
     if array.size == 0:
         raise ValueError(f"Argument `{name}` is empty (shape {array.shape})")
@@ -179,7 +184,13 @@ def as_float_array(value, name, ndim, dtype):
     if not np.all(np.isfinite(cast)):
         if not np.all(np.isfinite(array)):
             bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-            raise ValueError(f"Argument `{name}` contains {bad} NaN or infinite values")
+            hint = ""
+            if 3 in allowed:
+                hint = (": fill missing values first (sklearn.impute.SimpleImputer, or a "
+                        "forward fill along time); for sequences of different lengths give a "
+                        "list of sequences, or the padded array with `lengths`, instead of "
+                        "NaN padding")
+            raise ValueError(f"Argument `{name}` contains {bad} NaN or infinite values{hint}")
         check_in_range(array, name, dtype)
     return cast
 
@@ -224,6 +235,8 @@ def check_sequences(X, name, n_features, dtype):
         raise ValueError(
             f"Argument `{name}` has {X.shape[-1]} features per time step, but the "
             f"network's InputLayer expects {n_features} (got shape {X.shape})"
+            + (f"; channels-first data (batch, features, time)? Pass "
+               f"rnn_nodes.from_channels_first({name})" if X.shape[1] == n_features else "")
         )
     return X
 

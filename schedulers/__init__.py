@@ -1,59 +1,78 @@
-"""Gradient-descent update rules ("schedulers", in the FYS-STK4155 word).
+"""Gradient-descent update rules ("schedulers"): the public name of :mod:`rnn_nodes.schedulers`.
 
-Each rule is a small class holding only hyperparameters; the per-parameter
-state is a ``NamedTuple`` value returned by ``init`` and by ``update_change``
-(see `Scheduler` for the contract)::
+The code lives in ``rnn_nodes/schedulers/``, and ``rnn_nodes`` imports only
+that copy: a folder or a module named ``schedulers`` in the working
+directory (which Python finds before this package) then cannot break
+``import rnn_nodes``. This package re-exports the same objects, and its
+submodules (``schedulers.adam``, ``schedulers.schedules``, ...) are the
+``rnn_nodes.schedulers`` ones::
 
-    from schedulers import Adam
+    from schedulers import Adam          # or: from rnn_nodes.schedulers import Adam
 
     scheduler = Adam(eta=1e-3)
-    states = {name: scheduler.init(p) for name, p in params.items()}
-    # once per batch:
-    for name, p in params.items():
-        change, states[name] = scheduler.update_change(grads[name], states[name])
-        p -= change
 """
 
-from schedulers.adagrad import (
+import sys
+
+from rnn_nodes.schedulers import (
+    SCHEDULERS,
     Adagrad,
     AdagradMomentum,
     AdagradMomentumState,
     AdagradState,
-)
-from schedulers.adam import Adam, AdamState
-from schedulers.base import Scheduler
-from schedulers.constant import Constant, ConstantState
-from schedulers.momentum import Momentum, MomentumState
-from schedulers.registry import SCHEDULERS, get_scheduler
-from schedulers.rmsprop import RMS_prop, RMSprop, RMSpropState
-from schedulers.schedules import (
+    Adam,
+    AdamState,
+    Constant,
+    ConstantState,
     CosineDecay,
     ExponentialDecay,
     LearningRateSchedule,
+    Momentum,
+    MomentumState,
     ReduceLROnPlateau,
+    RMS_prop,
+    RMSprop,
+    RMSpropState,
+    Scheduler,
     StepDecay,
+    _validation,
+    adagrad,
+    adam,
+    base,
+    constant,
+    get_scheduler,
+    momentum,
+    registry,
+    rmsprop,
+    schedules,
 )
 
+# ``import schedulers.adam`` gives the module object ``rnn_nodes.schedulers.adam``
+for _module in (_validation, adagrad, adam, base, constant, momentum, registry, rmsprop,
+                schedules):
+    sys.modules[f"{__name__}.{_module.__name__.rsplit('.', 1)[1]}"] = _module
+del _module
+
 __all__ = [
-    "Scheduler",
-    "Constant",
-    "Momentum",
+    "SCHEDULERS",
     "Adagrad",
     "AdagradMomentum",
-    "RMSprop",
-    "RMS_prop",
-    "Adam",
-    "ConstantState",
-    "MomentumState",
-    "AdagradState",
     "AdagradMomentumState",
-    "RMSpropState",
+    "AdagradState",
+    "Adam",
     "AdamState",
-    "SCHEDULERS",
-    "get_scheduler",
-    "LearningRateSchedule",
-    "StepDecay",
-    "ExponentialDecay",
+    "Constant",
+    "ConstantState",
     "CosineDecay",
+    "ExponentialDecay",
+    "LearningRateSchedule",
+    "Momentum",
+    "MomentumState",
+    "RMS_prop",
+    "RMSprop",
+    "RMSpropState",
     "ReduceLROnPlateau",
+    "Scheduler",
+    "StepDecay",
+    "get_scheduler",
 ]

@@ -20,6 +20,12 @@ from rnn_nodes.validation import (
 )
 
 
+MISSING_VALUES_HINT = (
+    "Fill missing values first, e.g. with sklearn.impute.SimpleImputer in a Pipeline; for "
+    "sequences of different lengths give a list of sequences, or a padded array with "
+    "`lengths` (fit(X, y, lengths=...)), instead of NaN padding.")
+
+
 @contextlib.contextmanager
 def naming(name):
     """Put ``Argument `name`:`` in front of a scikit-learn check's message that does not name it.
@@ -31,6 +37,8 @@ def naming(name):
     try:
         yield
     except (ValueError, TypeError) as error:
+        if type(error) is ValueError and re.search(r"\bNaN\b|\binf", str(error)):
+            raise ValueError(f"Argument `{name}`: {error} {MISSING_VALUES_HINT}") from error
         if type(error) not in (ValueError, TypeError) or re.search(
                 rf"\b{re.escape(name)}\b", str(error)):
             raise

@@ -28,8 +28,8 @@ from rnn_nodes.persistence import (
 from rnn_nodes.persistence.config import scheduler_from_config
 from rnn_nodes.persistence.errors import checking, field
 from rnn_nodes.persistence.records import require_fields
+from rnn_nodes.schedulers import Scheduler
 from rnn_nodes.validation import MAX_STEPS, MAX_UNITS, check_positive_int
-from schedulers import Scheduler
 
 FITTED = ("n_features_in_", "n_features_per_step_", "n_outputs_", "history_",
           "best_epoch_", "_target_ndim", "_built_with")

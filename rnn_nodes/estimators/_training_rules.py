@@ -10,9 +10,10 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from rnn_nodes._frames import outside_stacklevel
+from rnn_nodes.schedulers.schedules import LearningRateSchedule
 from rnn_nodes.training import EarlyStopping
 from rnn_nodes.validation import check_positive_int
-from schedulers.schedules import LearningRateSchedule
 
 DEFAULT_LEARNING_RATE = 1e-2
 """``eta`` of a scheduler given by name when ``learning_rate`` is None."""
@@ -138,5 +139,5 @@ def warn_if_nothing_learned(estimator, history, net, t, lengths):
         "scaling X (rnn_nodes.SequenceScaler), a higher max_iter, another learning_rate, or "
         "the default cell, clip_norm and batch_size (see docs/defaults.md).",
         ConvergenceWarning,
-        stacklevel=4,
+        stacklevel=outside_stacklevel(),
     )

@@ -8,16 +8,19 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.validation import _check_feature_names, check_is_fitted
 
+from rnn_nodes._frames import outside_stacklevel
 from rnn_nodes.checkpoint import EstimatorCheckpoint
 from rnn_nodes.estimators import _checks as checks
 from rnn_nodes.estimators import _files
 from rnn_nodes.estimators import _training_rules as rules
 from rnn_nodes.estimators._cells import cell_builder
 from rnn_nodes.estimators._steps import steps_of
+from rnn_nodes.input_scale import warn_if_badly_scaled
 from rnn_nodes.network import RNN
-from rnn_nodes.sequences import is_ragged, take_rows
+from rnn_nodes.schedulers import SCHEDULERS, Scheduler, get_scheduler
+from rnn_nodes.sequences import is_ragged, step_mask, take_rows
 from rnn_nodes.training import Callback, TrainingDivergedError
 from rnn_nodes.validation import (
     check_bool,
@@ -25,7 +28,6 @@ from rnn_nodes.validation import (
     check_non_negative_float,
     check_positive_int,
 )
-from schedulers import SCHEDULERS, Scheduler, get_scheduler
 
 HISTORY_KEYS = ("loss", "val_loss", "score", "val_score", "lr", "time")
 """The per-epoch lists of ``history_``, in order."""
@@ -156,6 +158,8 @@ class BaseRNNEstimator(BaseEstimator):
         initial_epoch = run.resume(p["max_iter"]) if resume else 0
         reuse = (partial or p["warm_start"] or initial_epoch > 0) and hasattr(self, "network_")
         X, lengths = self._check_X_lengths(X, lengths, reset=not reuse)
+        warn_if_badly_scaled(X, None if lengths is None else step_mask(lengths, X.shape[1]),
+                             type(self).__name__)
         t = self._targets(y, X, reset=not reuse, classes=classes, lengths=lengths)
         if reuse:
             self._continue_network(p)
@@ -202,7 +206,7 @@ class BaseRNNEstimator(BaseEstimator):
                 f"within the last n_iter_no_change={p['n_iter_no_change']} epochs. "
                 "Increase max_iter or tol.",
                 ConvergenceWarning,
-                stacklevel=3,
+                stacklevel=outside_stacklevel(),
             )
         return self
 
@@ -267,7 +271,10 @@ class BaseRNNEstimator(BaseEstimator):
                 f"{name} has {X3.shape[1]} features, but {type(self).__name__} is expecting "
                 f"{self.n_features_in_} features as input: X.shape[1] counts time steps, "
                 f"and the estimator reads series of the {self.n_features_in_} steps it was "
-                "fitted on (its network, network_, predicts any length)")
+                "fitted on (its network, network_, predicts any length)"
+                + (f"; channels-first data (n_samples, features, time)? Pass "
+                   f"rnn_nodes.from_channels_first({name})"
+                   if X3.ndim == 3 and X3.shape[2] == self.n_features_in_ else ""))
         if X3.shape[2] != self.n_features_per_step_:
             raise ValueError(
                 f"Argument `{name}` has {X3.shape[2]} features per time step (shape "
@@ -278,7 +285,11 @@ class BaseRNNEstimator(BaseEstimator):
 
     def _check_X_lengths(self, X, lengths, reset, name="X"):
         """``(X, lengths)``: a list of sequences, or a padded ``X`` with ``lengths``, padded
-        into ``(n_samples, time, features)``; any number of steps. Else ``_check_X``."""
+        into ``(n_samples, time, features)``; any number of steps. Else ``_check_X``.
+        The columns of a DataFrame ``X`` are ``feature_names_in_``, checked as
+        scikit-learn checks them (same names, same order) when not ``reset``."""
+        if name == "X":
+            _check_feature_names(self, X, reset=reset)
         if lengths is None and not is_ragged(X):
             return self._check_X(X, reset, name), None
         X3, lengths = checks.check_padded_sequences(X, lengths, name)

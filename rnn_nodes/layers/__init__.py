@@ -1,5 +1,6 @@
 """Layers: each owns its parameters and wires one node per time step."""
 
+from rnn_nodes.keywords import check_keywords_of
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.bidirectional import Bidirectional
 from rnn_nodes.layers.dense import DenseLayer
@@ -11,3 +12,8 @@ from rnn_nodes.layers.recurrent import RNNLayer
 
 __all__ = ["Layer", "InputLayer", "RNNLayer", "OutputLayer", "DenseLayer", "GRULayer",
            "LSTMLayer", "Bidirectional"]
+
+# a misspelt keyword names the accepted ones and the closest (rnn_nodes/keywords.py)
+for _layer in (InputLayer, RNNLayer, OutputLayer, DenseLayer, GRULayer, LSTMLayer, Bidirectional):
+    check_keywords_of(_layer)
+del _layer

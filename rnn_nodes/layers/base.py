@@ -87,8 +87,15 @@ class Layer(ABC):
     recurrent = False
     cell_state = False
 
+    width = "units"
+    """What ``n_features`` counts, for error messages."""
+
     def __init__(self, n_features):
-        self.n_features = check_positive_int(n_features, "n_features", MAX_UNITS)
+        try:
+            self.n_features = check_positive_int(n_features, "n_features", MAX_UNITS)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"{error} (the {type(self).__name__}'s number of "
+                              f"{self.width})") from None
         self.params = {}
         self.grads = {}
         self.n_in = None

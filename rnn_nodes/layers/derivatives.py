@@ -17,10 +17,7 @@ it earlier still, in pieces of consecutive steps during its forward pass
 
 import functools
 
-import jax
-import jax.numpy as jnp
-
-from rnn_nodes._jax import as_numpy, dispatch_at_precision
+from rnn_nodes._jax import as_numpy, dispatch_at_precision, jax, jnp
 
 
 def start(blocks, *arrays):

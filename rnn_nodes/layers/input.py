@@ -12,6 +12,8 @@ class InputLayer(Layer):
         Number of features at each time step.
     """
 
+    width = "features per time step"
+
     def build(self, n_in, sequence_input, dtype, rng):
         self.n_in = self.n_features
 

@@ -14,8 +14,8 @@ import numpy as np
 from rnn_nodes import layers
 from rnn_nodes.activations import ACTIVATIONS, Activation
 from rnn_nodes.costs import COSTS
+from rnn_nodes.schedulers import SCHEDULERS
 from rnn_nodes.training import snapshot
-from schedulers import SCHEDULERS
 
 LAYER_TYPES = {name: cls for name, cls in vars(layers).items()
                if isinstance(cls, type) and issubclass(cls, layers.Layer)

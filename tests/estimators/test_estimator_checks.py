@@ -5,7 +5,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from rnn_nodes import RNNClassifier, RNNRegressor
 
-pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+# scikit-learn's checks fit on unscaled data (make_regression, root mean square ~100) on purpose
+pytestmark = [pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning"),
+              pytest.mark.filterwarnings("ignore::rnn_nodes.InputScaleWarning")]
 
 # Small but learning: the checks fit a few hundred times, on up to 300 samples.
 FAST = dict(hidden_layer_sizes=(8,), max_iter=40, learning_rate=0.02)

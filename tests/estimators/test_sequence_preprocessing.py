@@ -92,8 +92,17 @@ def test_channels_first_round_trip():
     assert from_channels_first([np.zeros((2, 6)), np.ones((2, 6))]).shape == (2, 6, 2)
 
 
-def test_unequal_lengths_and_bad_shapes_are_refused():
-    with pytest.raises(ValueError, match=r"unequal lengths \[5, 6\]; pad or truncate"):
-        from_channels_first([np.zeros((2, 5)), np.zeros((2, 6))])
+def test_unequal_lengths_give_a_list_and_bad_shapes_are_refused():
+    # series of different lengths: a list of (time_b, channels), as the estimators take them
+    series = [np.arange(10.0).reshape(2, 5), np.arange(12.0).reshape(2, 6)]
+    out = from_channels_first(series)
+    assert [x.shape for x in out] == [(5, 2), (6, 2)]
+    np.testing.assert_array_equal(out[1][4], series[1][:, 4])
+    back = to_channels_first(out)
+    for x, original in zip(back, series):
+        np.testing.assert_array_equal(x, original)
+    assert [x.shape for x in from_channels_first([np.zeros(4), np.zeros(7)])] == [(4, 1), (7, 1)]
+    with pytest.raises(ValueError, match=r"X\[1\]"):
+        from_channels_first([np.zeros((2, 5)), np.zeros((2, 6, 1))])
     with pytest.raises(ValueError, match=r"\(n, channels, time\).*shape \(3,\)"):
         from_channels_first(np.zeros(3))

@@ -1,11 +1,11 @@
 """Schedulers by name: ``get_scheduler("adam", eta=0.01)``."""
 
-from schedulers.adagrad import Adagrad, AdagradMomentum
-from schedulers.adam import Adam
-from schedulers.base import Scheduler
-from schedulers.constant import Constant
-from schedulers.momentum import Momentum
-from schedulers.rmsprop import RMSprop
+from rnn_nodes.schedulers.adagrad import Adagrad, AdagradMomentum
+from rnn_nodes.schedulers.adam import Adam
+from rnn_nodes.schedulers.base import Scheduler
+from rnn_nodes.schedulers.constant import Constant
+from rnn_nodes.schedulers.momentum import Momentum
+from rnn_nodes.schedulers.rmsprop import RMSprop
 
 SCHEDULERS = {
     "constant": Constant,

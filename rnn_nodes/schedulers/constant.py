@@ -2,8 +2,8 @@
 
 from typing import NamedTuple
 
-from schedulers._validation import check_positive
-from schedulers.base import Scheduler
+from rnn_nodes.schedulers._validation import check_positive
+from rnn_nodes.schedulers.base import Scheduler
 
 
 class ConstantState(NamedTuple):

@@ -5,6 +5,8 @@ import inspect
 
 import numpy as np
 
+from rnn_nodes.keywords import check_keywords_of
+
 
 class Scheduler(abc.ABC):
     """Base class of the gradient-descent update rules ("schedulers").
@@ -43,7 +45,13 @@ class Scheduler(abc.ABC):
     Subclasses take their hyperparameters as named ``__init__`` arguments
     (no ``*args``/``**kwargs``), store each under its own name, and implement
     `init` and `_update` (the formula itself, on a checked gradient).
+    A misspelt hyperparameter (``Adam(lr=0.01)``) is a ``TypeError`` naming
+    the accepted ones and the closest (:mod:`rnn_nodes.keywords`).
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        check_keywords_of(cls)
 
     @abc.abstractmethod
     def init(self, param):

@@ -41,7 +41,7 @@ for a fresh one.
 import math
 import numbers
 
-from schedulers._validation import check_positive
+from rnn_nodes.schedulers._validation import check_positive
 
 
 class LearningRateSchedule:

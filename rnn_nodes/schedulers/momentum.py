@@ -4,8 +4,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from schedulers._validation import check_positive, check_unit_interval
-from schedulers.base import Scheduler, zeros_like_param
+from rnn_nodes.schedulers._validation import check_positive, check_unit_interval
+from rnn_nodes.schedulers.base import Scheduler, zeros_like_param
 
 
 class MomentumState(NamedTuple):
