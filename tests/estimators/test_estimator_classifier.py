@@ -54,10 +54,12 @@ def test_predict_proba_columns_follow_classes():
 def test_binary_probabilities_are_the_sigmoid_output_in_the_second_column():
     X, code = sign_data()
     model = RNNClassifier(**FAST).fit(X, np.array(["no", "yes"])[(code > 0).astype(int)])
-    proba = model.predict_proba(X)
-    output = model.network_.predict(X[:, :, None])[:, 0]
-    np.testing.assert_allclose(proba[:, 1], output, rtol=1e-6)
-    np.testing.assert_allclose(proba[:, 0], 1 - output, rtol=1e-6)
+    proba = model.predict_proba(X)  # computed in float64 from the float32 weights
+    output = model.network_.predict(X[:, :, None])[:, 0]  # float32
+    np.testing.assert_allclose(proba[:, 1], output, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(proba[:, 0], 1 - output, rtol=0, atol=1e-6)
+    proba32 = model.predict_proba(X, dtype=None)  # the fitted float32 network itself
+    np.testing.assert_array_equal(proba32[:, 1], output.astype(np.float64))
     assert model.network_.cost.name == "bce" and model.n_outputs_ == 1
 
 

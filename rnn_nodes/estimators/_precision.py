@@ -1,0 +1,101 @@
+"""The precision the estimators predict in: float64 by default, whatever they were fitted in.
+
+A float32 matrix product gives each row a result whose last bits depend on how many rows
+share the product: OpenBLAS picks its kernel, blocking and remainder loops from the
+shape, and the kernels of some CPUs (``OPENBLAS_CORETYPE=Haswell``, the AVX2 machines)
+sum in another order for the rows of a remainder block. A sample's float32 prediction
+then changes in the last bit with the other samples of the batch (scikit-learn's
+``check_methods_sample_order_invariance`` and ``check_methods_subset_invariance`` see
+it). Computed in float64 from the same float32 weights, the same sums differ by about
+1e-16 relative, nine orders below float32's resolution, so a prediction is the same for
+any batch to far within any tolerance a float32 model can claim.
+
+The estimators therefore predict through a float64 copy of the fitted network (the
+float32 weights widened exactly), kept per network while its weights stay the same.
+``predict(X, dtype="float32")`` runs the fitted float32 network itself: faster on large
+batches (``python -m benchmarks predict-precision`` measures it), batch-dependent in the
+last bits.
+"""
+
+import weakref
+
+import numpy as np
+
+from rnn_nodes.persistence.config import network_from_state, network_state
+from rnn_nodes.training import snapshot
+from rnn_nodes.validation import check_dtype
+
+PREDICT_DTYPE = "float64"
+"""The default precision of the estimators' ``predict``, ``predict_proba`` and ``score``."""
+
+_COPIES = weakref.WeakKeyDictionary()
+"""network -> (its parameters when copied, the copy in another dtype), per dtype."""
+
+
+def check_predict_dtype(dtype):
+    """``dtype`` as numpy float32 or float64; None means the network's own dtype (None).
+
+    Raises
+    ------
+    ValueError
+        For anything but "float32", "float64" (or their numpy types) and None.
+    """
+    return None if dtype is None else check_dtype(dtype)
+
+
+def predict_in(net, X, lengths=None, dtype=PREDICT_DTYPE):
+    """``net.predict(X, lengths=lengths)`` computed in ``dtype``.
+
+    Parameters
+    ----------
+    net : RNN
+        A trained network, of any dtype.
+    X : ndarray of shape (batch, time, n_in)
+    lengths : ndarray of int of shape (batch,), optional
+    dtype : {"float64", "float32"} or None, default="float64"
+        The precision of the forward pass; None: the network's own.
+
+    Returns
+    -------
+    ndarray of shape (batch, n_out) or (batch, time, n_out), of ``dtype``
+    """
+    dtype = check_predict_dtype(dtype)
+    if dtype is None or dtype == net.dtype:
+        return net.predict(X, lengths=lengths)
+    return network_in(net, dtype).predict(X, lengths=lengths)
+
+
+def network_in(net, dtype):
+    """A copy of the trained ``net`` whose parameters are cast to ``dtype``, cached.
+
+    The copy is made again when ``net``'s parameters changed since (a further fit,
+    ``partial_fit``, weights set by hand); it holds no scheduler state.
+
+    Parameters
+    ----------
+    net : RNN
+    dtype : numpy.dtype
+        float32 or float64.
+
+    Returns
+    -------
+    RNN
+    """
+    cached = _COPIES.get(net, {}).get(dtype)
+    if cached is not None and _same(cached[0], net):
+        return cached[1]
+    params = snapshot(net)[0]
+    state = network_state(net)
+    state["config"] = {**state["config"], "dtype": str(dtype)}
+    state["scheduler_states"] = {}
+    copy = network_from_state(state, type(net))
+    _COPIES.setdefault(net, {})[dtype] = (params, copy)
+    return copy
+
+
+def _same(params, net):
+    """Whether ``net``'s parameters equal ``params`` (a :func:`~rnn_nodes.training.snapshot`)."""
+    return len(params) == len(net.layers) and all(
+        saved.keys() == layer.params.keys()
+        and all(np.array_equal(saved[k], layer.params[k]) for k in saved)
+        for saved, layer in zip(params, net.layers))
