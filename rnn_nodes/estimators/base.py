@@ -14,7 +14,11 @@ from rnn_nodes.checkpoint import EstimatorCheckpoint
 from rnn_nodes.estimators import _checks as checks
 from rnn_nodes.estimators import _files
 from rnn_nodes.estimators._cells import cell_builder
-from rnn_nodes.estimators._precision import PREDICT_DTYPE, check_predict_dtype, predict_in
+from rnn_nodes.estimators._precision import (
+    PREDICT_DTYPE,
+    check_predict_dtype,
+    predict_in,
+)
 from rnn_nodes.estimators._steps import steps_of
 from rnn_nodes.network import RNN
 from rnn_nodes.sequences import is_ragged, take_rows

@@ -347,6 +347,7 @@ def test_a_tampered_estimator_record_is_refused_naming_the_field(tmp_path):
 # legacy files --------------------------------------------------------------------------------
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("name, load, predict", [
     ("rnn", RNN.load, lambda m, X: m.predict(X)),
     ("rnn-float64-sequence", RNN.load, lambda m, X: m.predict(X)),
@@ -393,6 +394,7 @@ def test_a_legacy_checkpoint_loads_with_its_history_and_resumes(tmp_path):
                           arrays["states/2/W_time/m"])
 
 
+@pytest.mark.kernel
 def test_the_conversion_command_line(tmp_path, capsys):
     target = tmp_path / "converted.safetensors"
     done = subprocess.run([sys.executable, "-m", "rnn_nodes.convert",
