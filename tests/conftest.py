@@ -17,6 +17,10 @@ def pytest_configure(config):
         "markers", "kernel: a result the BLAS kernel could decide (learning thresholds, "
         "batch invariance, golden values); run again under a second OpenBLAS kernel by "
         "tests/test_second_kernel.py, or by hand: OPENBLAS_CORETYPE=Haswell pytest -m kernel")
+    config.addinivalue_line(
+        "markers", "exhaustive: the rest of a full product whose covering set runs always; "
+        "left out unless -m selects it (pytest -m exhaustive); the second-kernel child of a "
+        "full session runs them")
 
 
 def pytest_report_header(config):
@@ -24,7 +28,13 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Start the second-kernel child now when the session runs its test, and run that last."""
+    """Leave out the ``exhaustive`` cases unless ``-m`` is given; start the second-kernel
+    child now when the session runs its test, and run that test last."""
+    if not config.option.markexpr:
+        left_out = [item for item in items if item.get_closest_marker("exhaustive")]
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = [item for item in items if not item.get_closest_marker("exhaustive")]
     runner = [item for item in items if item.nodeid.endswith(RUNNER)]
     if not runner or os.environ.get(second_kernel.CHILD):
         return

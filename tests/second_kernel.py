@@ -6,7 +6,9 @@ plateau's edge can go either way on them. The tests marked ``kernel`` (learning 
 batch-invariance, golden values) are the ones such bits could decide; every pytest session that
 selects ``test_second_kernel.py`` runs them once more in a child process under another kernel
 than its own (``OPENBLAS_CORETYPE``), started when the session's tests start and collected by the
-last test, so that it overlaps the rest of the suite. By hand::
+last test, so that it overlaps the rest of the suite. The child also runs the ``exhaustive``
+cases (the rest of full products whose covering sets every session runs), so that a full
+session still checks them, on the other core. By hand::
 
     OPENBLAS_CORETYPE=Haswell pytest -m kernel
     OPENBLAS_CORETYPE=Sandybridge pytest -m kernel
@@ -60,7 +62,9 @@ def second_kernel(own):
 
 
 class SecondKernelRun:
-    """``pytest -m kernel`` in a child process under ``kernel``; output to a temporary file."""
+    """``pytest -m "kernel or exhaustive"`` in a child process under ``kernel`` (the
+    kernel-sensitive tests, and the full products whose covering sets the session runs);
+    output to a temporary file."""
 
     def __init__(self, kernel):
         self.kernel = kernel
@@ -70,7 +74,7 @@ class SecondKernelRun:
                        "PYTHONPATH": os.pathsep.join(
                            [str(ROOT)] + os.environ.get("PYTHONPATH", "").split(os.pathsep))}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "pytest", "-m", "kernel", "-q", "-p", "no:cacheprovider",
+            [sys.executable, "-m", "pytest", "-m", "kernel or exhaustive", "-q", "-p", "no:cacheprovider",
              "-o", "addopts=-ra", str(ROOT / "tests")],
             cwd=ROOT, env=environment, stdout=self.log, stderr=subprocess.STDOUT)
 
