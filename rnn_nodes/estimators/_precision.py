@@ -13,7 +13,7 @@ any batch to far within any tolerance a float32 model can claim.
 The estimators therefore predict through a float64 copy of the fitted network (the
 float32 weights widened exactly), kept per network while its weights stay the same.
 ``predict(X, dtype="float32")`` runs the fitted float32 network itself: faster on large
-batches (``python -m benchmarks predict-precision`` measures it), batch-dependent in the
+batches (``python -m benchmarks.predict_precision`` measures it), batch-dependent in the
 last bits.
 """
 

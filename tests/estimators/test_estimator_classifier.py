@@ -38,6 +38,19 @@ def test_any_labels_learn_and_come_back(labels):
     assert model.history_["score"][-1] > 0.8
 
 
+@pytest.mark.kernel
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("seed", range(5))
+def test_learns_the_sign_data_for_every_seed(seed, n_classes):
+    """The learning threshold of the label tests above (which train on seed 0, the same problem
+    for every label type), for data and weights of seeds 0-4."""
+    X, code = sign_data(seed=seed)
+    y = (code > 0).astype(int) if n_classes == 2 else code
+    model = RNNClassifier(**{**FAST, "random_state": seed}).fit(X, y)
+    assert model.score(X, y) > 0.85
+    assert model.history_["score"][-1] > 0.8
+
+
 def test_predict_proba_columns_follow_classes():
     X, code = sign_data()
     y = np.array(["zebra", "apple", "mango"])[code]  # sorted: apple, mango, zebra
