@@ -10,6 +10,8 @@ jax.config.update("jax_enable_x64", True)
 jax.config.update("jax_numpy_rank_promotion", "raise")
 
 RUNNER = "test_second_kernel.py::test_the_kernel_sensitive_tests_pass_under_a_second_kernel"
+CHILD_RUN = pytest.StashKey()
+"""The session's SecondKernelRun, when it started one."""
 
 
 def pytest_configure(config):
@@ -43,9 +45,6 @@ def pytest_collection_modifyitems(session, config, items):
     kernel = second_kernel.second_kernel(second_kernel.own_kernel())
     if kernel is not None and config.getoption("collectonly") is False:
         config.stash[CHILD_RUN] = second_kernel.SecondKernelRun(kernel)
-
-
-CHILD_RUN = pytest.StashKey()
 
 
 @pytest.fixture(scope="session")
