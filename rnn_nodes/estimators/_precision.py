@@ -12,9 +12,11 @@ any batch to far within any tolerance a float32 model can claim.
 
 The estimators therefore predict through a float64 copy of the fitted network (the
 float32 weights widened exactly), kept per network while its weights stay the same.
-``predict(X, dtype="float32")`` runs the fitted float32 network itself: faster on large
-batches (``python -m benchmarks.predict_precision`` measures it), batch-dependent in the
-last bits.
+``predict(X, dtype=None)`` (or ``"float32"``) runs the fitted float32 network itself:
+faster on large batches, batch-dependent in the last bits. ``python -m
+benchmarks.predict_precision`` measured (2026-12-03, a shared 2-core AMD EPYC, 50 steps): the
+float64 path as fast to 1.3x as slow for 1-32 sequences of an Elman RNN, 1.6x for 1,000
+sequences with 64 units, 1.5-2.0x for an LSTM of 64 units; the copy takes 1-2 ms, once.
 """
 
 import weakref
