@@ -142,3 +142,15 @@ def test_the_other_dispatch_trains_the_same_weights_and_restores_the_rule(name, 
     for a, b in zip(usual.layers[1:], other.layers[1:]):
         for key in a.params:
             np.testing.assert_array_equal(a.params[key], b.params[key], err_msg=key)
+
+
+def test_the_predict_precision_benchmark_prints_its_table(capsys):
+    from benchmarks import predict_precision
+
+    assert predict_precision.main(["--quick"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "| cell | hidden | batch | float32 ms | float64 ms | ratio |"
+    rows = [line.split(" | ") for line in lines[2:4]]
+    assert [row[2] for row in rows] == ["1", "32"]
+    assert all(float(row[3]) > 0 and float(row[4]) > 0 for row in rows)
+    assert lines[4].startswith("making the float64 copy of rnn 8: ")

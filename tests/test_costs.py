@@ -69,6 +69,7 @@ def test_registry_holds_the_documented_names():
     assert set(COSTS) == {"mse", "bce", "cce"}
 
 
+@pytest.mark.kernel
 @pytest.mark.parametrize("ndim", [2, 3], ids=["batch-out", "batch-time-out"])
 @pytest.mark.parametrize("name", ["mse", "bce", "cce"])
 def test_golden_values(name, ndim):

@@ -598,17 +598,21 @@ def sine_waves(n, time, rng):
     return waves[:, :-1], waves[:, 1:]
 
 
-def test_learns_next_step_of_sine_waves():
-    # measured: val MSE 0.0046 after 15 epochs (0.003-0.0054 over seeds 0-5), < 1 s;
+@pytest.mark.kernel
+@pytest.mark.parametrize("seed", range(5))
+def test_learns_next_step_of_sine_waves(seed):
+    # measured (2026-12-03, SkylakeX and Haswell kernels, the same digits): val MSE after 15
+    # epochs 0.0029-0.0054 over seeds 0-4, from 0.094-1.1 untrained, < 1 s each;
     # predicting zero scores 0.5
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     X, t = sine_waves(200, 50, rng)
     X_val, t_val = sine_waves(50, 50, rng)
-    net = RNN(cost="mse", scheduler=Adam(eta=1e-2), seed=0, dtype="float32")
+    net = RNN(cost="mse", scheduler=Adam(eta=1e-2), seed=seed, dtype="float32")
     net.add_InputLayer(1).add_RNNLayer(16).add_OutputLayer(1)
+    untrained = net.cost_value(X_val, t_val)
     history = net.train(X, t, X_val, t_val, epochs=15, batch_size=32)
     assert history["val_loss"][-1] < 0.01
-    assert history["val_loss"][-1] < history["val_loss"][0] / 5
+    assert history["val_loss"][-1] < untrained / 5
 
 
 def sign_of_sum(n, time, rng):
@@ -617,12 +621,15 @@ def sign_of_sum(n, time, rng):
     return X, np.eye(2)[(X.sum(axis=(1, 2)) > 0).astype(int)]
 
 
-def test_learns_to_classify_the_sign_of_the_sum():
-    # measured: val accuracy 0.93 after 15 epochs (0.87-0.945 over seeds 0-4); chance is 0.5
-    rng = np.random.default_rng(0)
+@pytest.mark.kernel
+@pytest.mark.parametrize("seed", range(5))
+def test_learns_to_classify_the_sign_of_the_sum(seed):
+    # measured (2026-12-03, SkylakeX and Haswell kernels, the same digits): val accuracy after
+    # 15 epochs 0.87-0.945 over seeds 0-4; chance is 0.5
+    rng = np.random.default_rng(seed)
     X, t = sign_of_sum(400, 10, rng)
     X_val, t_val = sign_of_sum(200, 10, rng)
-    net = RNN(cost="cce", scheduler=Adam(eta=1e-2), seed=0, dtype="float32")
+    net = RNN(cost="cce", scheduler=Adam(eta=1e-2), seed=seed, dtype="float32")
     net.add_InputLayer(1).add_RNNLayer(8).add_DenseLayer(2, "softmax")
     history = net.train(X, t, X_val, t_val, epochs=15, batch_size=32)
     assert history["val_accuracy"][-1] >= 0.8

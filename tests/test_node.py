@@ -16,6 +16,8 @@ from rnn_nodes.node import (
     transposed,
 )
 
+pytestmark = pytest.mark.kernel  # golden values of matrix products: computed by the BLAS
+
 # batch 2, n_in 3, n 2
 H_LAYER = np.array([[0.5, -1.0, 2.0], [1.5, 0.25, -0.5]])
 H_TIME = np.array([[0.1, -0.2], [0.3, 0.4]])

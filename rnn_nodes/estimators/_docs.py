@@ -84,7 +84,9 @@ PARAMETERS = """
         Seeds the initial weights, the shuffling and the validation split:
         the same value on the same data gives the same model.
     dtype : {"float32", "float64"}, default="float32"
-        Precision of the network; predictions are returned as float64.
+        Precision of the network and its training. ``predict`` computes in
+        float64 from these weights by default (its ``dtype`` argument), so
+        that a sample's prediction does not depend on the rest of the batch.
 """
 
 ATTRIBUTES = """

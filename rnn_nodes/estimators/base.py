@@ -16,6 +16,11 @@ from rnn_nodes.estimators import _checks as checks
 from rnn_nodes.estimators import _files
 from rnn_nodes.estimators import _training_rules as rules
 from rnn_nodes.estimators._cells import cell_builder
+from rnn_nodes.estimators._precision import (
+    PREDICT_DTYPE,
+    check_predict_dtype,
+    predict_in,
+)
 from rnn_nodes.estimators._steps import steps_of
 from rnn_nodes.input_scale import warn_if_badly_scaled
 from rnn_nodes.network import RNN
@@ -409,8 +414,9 @@ class BaseRNNEstimator(BaseEstimator):
 
     # predicting ---------------------------------------------------------------------
 
-    def _network_output(self, X, lengths=None):
-        """The network's output for ``X`` (of any lengths, as ``fit`` takes them) as float64.
+    def _network_output(self, X, lengths=None, dtype=PREDICT_DTYPE):
+        """The network's output for ``X`` (of any lengths, as ``fit`` takes them) as float64,
+        computed in ``dtype`` (see :mod:`rnn_nodes.estimators._precision`).
 
         Returns
         -------
@@ -422,9 +428,10 @@ class BaseRNNEstimator(BaseEstimator):
             list of per-sequence arrays. None otherwise.
         """
         check_is_fitted(self)
+        dtype = check_predict_dtype(dtype)
         listed = lengths is not None or is_ragged(X)
         X, lengths = self._check_X_lengths(X, lengths, reset=False)
-        output = np.asarray(self.network_.predict(X, lengths=lengths), dtype=np.float64)
+        output = np.asarray(predict_in(self.network_, X, lengths, dtype), dtype=np.float64)
         if not (listed and self.network_.sequence_output):
             return output, None
         return output, steps_of(len(X), X.shape[1], lengths)

@@ -196,7 +196,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
                 f"{self.classes_.tolist()} of the first call")
         return self._fit(X, y, None, partial=True, classes=classes, lengths=lengths)
 
-    def predict_proba(self, X, lengths=None):
+    def predict_proba(self, X, lengths=None, dtype="float64"):
         """Class probabilities, columns in ``classes_`` order.
 
         Parameters
@@ -206,6 +206,12 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
             ``(time_b,)``.
         lengths : array-like of int of shape (n_samples,), optional
             With a padded ``X``: the length of each sequence.
+        dtype : {"float64", "float32"} or None, default="float64"
+            Precision of the forward pass. float64 (a widened copy of the
+            fitted weights, cached) makes a sample's prediction independent of
+            the other samples in ``X`` on every CPU; None or the fit's own
+            ``dtype`` runs the fitted network as it is (faster on large
+            batches, last bits batch-dependent in float32).
 
         Returns
         -------
@@ -214,7 +220,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
             ``return_sequences`` and a list ``X`` (or ``lengths``), a list of
             one ``(time_b, n_classes)`` array per sequence.
         """
-        output, steps = self._network_output(X, lengths)
+        output, steps = self._network_output(X, lengths, dtype)
         if steps is None:
             return self._probabilities(output)
         return [self._probabilities(rows) for rows in split_steps(output, steps)]
@@ -227,12 +233,12 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
             return np.concatenate([1 - output, output], axis=-1)
         return output / output.sum(axis=-1, keepdims=True)  # exact sums after the float64 cast
 
-    def predict(self, X, lengths=None):
+    def predict(self, X, lengths=None, dtype="float64"):
         """The most probable label of each sequence (or step), from ``classes_``.
 
         Parameters
         ----------
-        X, lengths : see :meth:`predict_proba`
+        X, lengths, dtype : see :meth:`predict_proba`
 
         Returns
         -------
@@ -240,12 +246,12 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
             With ``return_sequences`` and a list ``X`` (or ``lengths``), a list
             of one ``(time_b,)`` array of labels per sequence.
         """
-        proba = self.predict_proba(X, lengths)
+        proba = self.predict_proba(X, lengths, dtype)
         if isinstance(proba, list):
             return [self.classes_[np.argmax(p, axis=-1)] for p in proba]
         return self.classes_[np.argmax(proba, axis=-1)]
 
-    def score(self, X, y, sample_weight=None, lengths=None):
+    def score(self, X, y, sample_weight=None, lengths=None, dtype="float64"):
         """Accuracy: the share of correct labels (of correct steps, per sequence).
 
         For per-step labels of sequences given as a list (or with
@@ -254,7 +260,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
 
         Parameters
         ----------
-        X, lengths : see :meth:`predict_proba`
+        X, lengths, dtype : see :meth:`predict_proba`
         y : array-like, or list of array-like
             As in :meth:`fit`.
         sample_weight : array-like of shape (n_samples,), optional
@@ -264,7 +270,7 @@ class RNNClassifier(ClassifierMixin, BaseRNNEstimator):
         -------
         float
         """
-        output, steps = self._network_output(X, lengths)
+        output, steps = self._network_output(X, lengths, dtype)
         sample_weight = check_sample_weight(sample_weight, len(output))
         if steps is not None:
             truth = np.concatenate(self._step_labels(y, output.shape[1], steps))

@@ -161,7 +161,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         """
         return self._fit(X, y, None, partial=True, lengths=lengths)
 
-    def predict(self, X, lengths=None):
+    def predict(self, X, lengths=None, dtype="float64"):
         """Predicted values, float64.
 
         Parameters
@@ -171,6 +171,12 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
             ``(time_b, features)`` or ``(time_b,)``.
         lengths : array-like of int of shape (n_samples,), optional
             With a padded ``X``: the length of each sequence.
+        dtype : {"float64", "float32"} or None, default="float64"
+            Precision of the forward pass. float64 (a widened copy of the
+            fitted weights, cached) makes a sample's prediction independent of
+            the other samples in ``X`` on every CPU; None or the fit's own
+            ``dtype`` runs the fitted network as it is (faster on large
+            batches, last bits batch-dependent in float32).
 
         Returns
         -------
@@ -182,12 +188,12 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
             one array per sequence, ``(time_b,)`` or ``(time_b, outputs)``,
             each of its own sequence's length.
         """
-        y_hat, steps = self._network_output(X, lengths)
+        y_hat, steps = self._network_output(X, lengths, dtype)
         squeeze = self._target_ndim == (2 if self.network_.sequence_output else 1)
         y_hat = y_hat[..., 0] if squeeze else y_hat
         return y_hat if steps is None else split_steps(y_hat, steps)
 
-    def score(self, X, y, sample_weight=None, lengths=None):
+    def score(self, X, y, sample_weight=None, lengths=None, dtype="float64"):
         """R² of the predictions, every sample's values taken as columns.
 
         For a 1-D ``y`` this is :func:`sklearn.metrics.r2_score`; otherwise
@@ -198,7 +204,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
 
         Parameters
         ----------
-        X, lengths : see :meth:`predict`
+        X, lengths, dtype : see :meth:`predict`
         y : array-like, or list of array-like
             As in :meth:`fit`.
         sample_weight : array-like of shape (n_samples,), optional
@@ -209,7 +215,7 @@ class RNNRegressor(RegressorMixin, BaseRNNEstimator):
         -------
         float
         """
-        y_hat, steps = self._network_output(X, lengths)
+        y_hat, steps = self._network_output(X, lengths, dtype)
         sample_weight = check_sample_weight(sample_weight, len(y_hat))
         if steps is not None:
             values = self._step_values(y, y_hat.shape[1], steps)

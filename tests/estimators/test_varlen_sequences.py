@@ -204,28 +204,34 @@ def series(n, seed):
     return [rng.standard_normal(k) for k in rng.integers(2, 21, size=n)]
 
 
-def test_classifier_learns_the_sign_of_the_running_sum_at_every_step():
+@pytest.mark.kernel
+@pytest.mark.parametrize("seed", range(5))
+def test_classifier_learns_the_sign_of_the_running_sum_at_every_step(seed):
     # The label of step t is the sign of x_0 + ... + x_t, over 2-20 steps. Chance is 0.5;
-    # the sign of x_t alone gets 0.66 on the test set; a GRU gets 0.96-0.98 (seeds 0-3).
-    X, X_test = series(300, 0), series(200, 1)
+    # the sign of x_t alone gets 0.66 on the test set; a GRU gets 0.96-0.98 (seeds 0-3). The
+    # threshold held for seeds 0-4 under the SkylakeX and Haswell kernels (2026-12-03).
+    X, X_test = series(300, 2 * seed), series(200, 2 * seed + 1)
 
     def signs(X):
         return [np.where(np.cumsum(x) > 0, "pos", "neg") for x in X]
 
     model = RNNClassifier(return_sequences=True, cell="gru", hidden_layer_sizes=(8,),
-                          learning_rate=0.02, max_iter=30, random_state=0).fit(X, signs(X))
+                          learning_rate=0.02, max_iter=30, random_state=seed).fit(X, signs(X))
     assert model.score(X_test, signs(X_test)) > 0.93
 
 
-def test_regressor_learns_to_echo_the_previous_step():
+@pytest.mark.kernel
+@pytest.mark.parametrize("seed", range(5))
+def test_regressor_learns_to_echo_the_previous_step(seed):
     # y_t = x_{t-1} (0 at t = 0) over 2-20 steps: R² 0 without memory; an Elman RNN gets 0.996.
-    X, X_test = series(300, 0), series(200, 1)
+    # The threshold held for seeds 0-4 under the SkylakeX and Haswell kernels (2026-12-03).
+    X, X_test = series(300, 2 * seed), series(200, 2 * seed + 1)
 
     def echo(X):
         return [np.concatenate([[0.0], x[:-1]]) for x in X]
 
     model = RNNRegressor(return_sequences=True, hidden_layer_sizes=(8,), learning_rate=0.02,
-                         max_iter=30, random_state=0).fit(X, echo(X))
+                         max_iter=30, random_state=seed).fit(X, echo(X))
     assert model.score(X_test, echo(X_test)) > 0.95
 
 
