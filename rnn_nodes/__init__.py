@@ -25,6 +25,7 @@ from rnn_nodes.lstm_node import LSTMNode
 from rnn_nodes.network import RNN, Gradients
 from rnn_nodes.node import Node
 from rnn_nodes.one_step import Step, one_step
+from rnn_nodes.prediction import FreeRunDivergedError, Stream
 from rnn_nodes.runs import load_checkpoint
 from rnn_nodes.sequences import States
 from rnn_nodes.training import (
@@ -68,5 +69,5 @@ __all__ = [
     "EarlyStopping", "RNNRegressor", "RNNClassifier", "ModelFileError", "sliding_windows",
     "SequenceScaler", "from_channels_first", "to_channels_first", "GRULayer", "LSTMLayer",
     "Bidirectional", "GRUNode", "LSTMNode", "States", "load_checkpoint", "InputScaleWarning",
-    "one_step", "Step",
+    "one_step", "Step", "Stream", "FreeRunDivergedError",
 ]

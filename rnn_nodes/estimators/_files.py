@@ -3,7 +3,8 @@
 The record of an estimator holds, besides the network (:mod:`rnn_nodes.persistence`):
 
 - ``params``: the hyperparameters (``get_params``), a scheduler object as
-  ``{"scheduler": {"name", "params"}}``, tuples as lists;
+  ``{"scheduler": {"name", "params"}}``, a learning-rate schedule as
+  ``{"schedule": {"name", "params"}}``, tuples as lists;
 - ``fitted``: the fitted attributes :data:`FITTED` (and a subclass's, e.g. ``classes_``).
 
 Reading checks each hyperparameter with the estimator's own checks, one at a time (so
@@ -29,11 +30,22 @@ from rnn_nodes.persistence.config import scheduler_from_config
 from rnn_nodes.persistence.errors import checking, field
 from rnn_nodes.persistence.records import require_fields
 from rnn_nodes.schedulers import Scheduler
+from rnn_nodes.schedulers.schedules import (
+    CosineDecay,
+    ExponentialDecay,
+    LearningRateSchedule,
+    ReduceLROnPlateau,
+    StepDecay,
+)
 from rnn_nodes.validation import MAX_STEPS, MAX_UNITS, check_positive_int
 
 FITTED = ("n_features_in_", "n_features_per_step_", "n_outputs_", "history_",
           "best_epoch_", "_target_ndim", "_built_with")
 """Fitted attributes a model file keeps (the others follow from ``history_``)."""
+
+SCHEDULES = {cls.__name__: cls for cls in (StepDecay, ExponentialDecay, CosineDecay,
+                                            ReduceLROnPlateau)}
+"""The learning-rate schedules a model file may name."""
 
 ACTIVATION_PARAMS = ("activation", "dense_activation")
 SIZE_PARAMS = ("hidden_layer_sizes", "dense_layer_sizes")
@@ -50,6 +62,8 @@ def encode_param(key, value):
     """A hyperparameter as a model file stores it (JSON)."""
     if isinstance(value, Scheduler):
         return {"scheduler": scheduler_config(value, portable=True)}
+    if isinstance(value, LearningRateSchedule):
+        return {"schedule": {"name": type(value).__name__, "params": value.get_params()}}
     if key == "random_state" and not (value is None or isinstance(value, numbers.Integral)):
         return None  # a RandomState only seeds the next fresh fit
     if callable(value):
@@ -61,14 +75,28 @@ def encode_param(key, value):
 
 def decode_param(value):
     """A hyperparameter as :func:`encode_param` stored it."""
+    if isinstance(value, dict) and set(value) == {"schedule"}:
+        return _schedule_from_config(value["schedule"])
     if isinstance(value, dict):
         if set(value) != {"scheduler"}:
-            raise ValueError(f"expected a name, a number, a list or {{'scheduler': ...}}, "
-                             f"got {value!r}")
+            raise ValueError(f"expected a name, a number, a list, {{'scheduler': ...}} or "
+                             f"{{'schedule': ...}}, got {value!r}")
         return scheduler_from_config(value["scheduler"])
     if isinstance(value, list):
         return tuple(decode_param(v) for v in value)
     return value
+
+
+def _schedule_from_config(config):
+    """A learning-rate schedule from ``{"name", "params"}``, its class one of
+    :data:`SCHEDULES` and its arguments checked by its constructor."""
+    if not (isinstance(config, dict) and set(config) == {"name", "params"}
+            and isinstance(config["params"], dict)):
+        raise ValueError(f"expected {{'name': ..., 'params': {{...}}}}, got {config!r}")
+    cls = SCHEDULES.get(config["name"]) if isinstance(config["name"], str) else None
+    if cls is None:
+        raise ValueError(f"expected a schedule of {sorted(SCHEDULES)}, got {config['name']!r}")
+    return cls(**config["params"])
 
 
 def model_record(estimator, **fitted):
@@ -124,7 +152,8 @@ def _with_params(cls, params, path):
             if key in ACTIVATION_PARAMS:
                 get_activation(decoded[key])
             if key in SIZE_PARAMS:  # the layers' own bound, which fit meets later
-                for i, size in enumerate(decoded[key]):
+                sizes = decoded[key]
+                for i, size in enumerate((sizes,) if isinstance(sizes, int) else sizes):
                     check_positive_int(size, f"{key}[{i}]", MAX_UNITS)
     with checking(path, field("params")):
         estimator = cls(**decoded)

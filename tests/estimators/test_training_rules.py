@@ -12,7 +12,7 @@ import schedulers.schedules
 from rnn_nodes import RNN, RNNClassifier, RNNRegressor
 from rnn_nodes.estimators import _training_rules
 from rnn_nodes.training import EarlyStopping
-from schedulers import Adam, StepDecay
+from schedulers import Adam, CosineDecay, ReduceLROnPlateau, StepDecay
 
 
 @pytest.mark.parametrize("module", [_training_rules, schedulers.schedules])
@@ -143,3 +143,29 @@ def test_bad_values_of_the_new_options_are_named(params, match):
     X, y = sign_data(n=20)
     with pytest.raises((ValueError, TypeError), match=match):
         RNNClassifier(**params).fit(X, y)
+
+
+@pytest.mark.parametrize("schedule", [None, StepDecay(step_updates=3, gamma=0.5),
+                                      CosineDecay(decay_updates=5, warmup_updates=1),
+                                      ReduceLROnPlateau(patience=3)])
+def test_a_model_file_keeps_the_schedule_and_an_int_layer_size(tmp_path, schedule):
+    X, y = sign_data(n=20)
+    model = quiet_fit(RNNRegressor(hidden_layer_sizes=3, max_iter=1,
+                                   learning_rate_schedule=schedule, random_state=0),
+                      X, y.astype(float))
+    model.save(tmp_path / "m.safetensors")
+    loaded = RNNRegressor.load(tmp_path / "m.safetensors")
+    assert loaded.get_params()["learning_rate_schedule"] == schedule
+    assert loaded.get_params()["hidden_layer_sizes"] == 3
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+@pytest.mark.parametrize("stored, match", [
+    ({"schedule": {"name": "Foo", "params": {}}}, "Foo"),
+    ({"schedule": {"name": "StepDecay", "params": {"step_updates": -1}}}, "step_updates"),
+    ({"schedule": "StepDecay"}, "expected"),
+])
+def test_a_stored_schedule_is_checked(stored, match):
+    from rnn_nodes.estimators._files import decode_param
+    with pytest.raises((ValueError, TypeError), match=match):
+        decode_param(stored)
