@@ -6,9 +6,9 @@ import warnings
 
 import numpy as np
 import pytest
+import schedulers.schedules
 from sklearn.exceptions import ConvergenceWarning
 
-import schedulers.schedules
 from rnn_nodes import RNN, RNNClassifier, RNNRegressor
 from rnn_nodes.estimators import _training_rules
 from rnn_nodes.training import EarlyStopping
