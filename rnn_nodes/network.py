@@ -724,8 +724,9 @@ class RNN(NetworkChecks):
                 f"{sorted(expected - set(state_dict))}, unexpected "
                 f"{sorted(set(state_dict) - expected)}"
             )
-        for layer, suffix in directions:
-            layer.set_torch_weights(*(state_dict[name + suffix] for name in names))
+        with inference.weights_lock(self):  # predictions see the old or the new weights
+            for layer, suffix in directions:
+                layer.set_torch_weights(*(state_dict[name + suffix] for name in names))
         self.is_trained = True
 
     def torch_state_dict(self):
