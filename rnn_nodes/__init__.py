@@ -44,6 +44,12 @@ _LAZY = {
     "from_channels_first": "rnn_nodes.preprocessing",
     "to_channels_first": "rnn_nodes.preprocessing",
     "sliding_windows": "rnn_nodes.preprocessing",
+    "gradient_check": "rnn_nodes.instruments",
+    "trace": "rnn_nodes.instruments",
+    "plot_gradient_flow": "rnn_nodes.instruments",
+    "plot_unrolled": "rnn_nodes.instruments",
+    "HistogramRecorder": "rnn_nodes.instruments",
+    "plot_histograms": "rnn_nodes.instruments",
 }
 
 
@@ -69,5 +75,6 @@ __all__ = [
     "EarlyStopping", "RNNRegressor", "RNNClassifier", "ModelFileError", "sliding_windows",
     "SequenceScaler", "from_channels_first", "to_channels_first", "GRULayer", "LSTMLayer",
     "Bidirectional", "GRUNode", "LSTMNode", "States", "load_checkpoint", "InputScaleWarning",
-    "one_step", "Step", "Stream", "FreeRunDivergedError",
+    "one_step", "Step", "Stream", "FreeRunDivergedError", "gradient_check", "trace",
+    "plot_gradient_flow", "plot_unrolled", "HistogramRecorder", "plot_histograms",
 ]
