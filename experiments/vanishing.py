@@ -16,11 +16,10 @@ about 4**-T. The true derivatives come from the project's activations
 Then the measurement: a recurrent layer of ``N_UNITS`` units reads ``N_STEPS``
 steps of noise and a dense layer predicts a target from the last step
 (many-to-one, MSE), at initialisation. After one backward pass the total
-gradient dC/dh_t that reached every node is read off the nodes, and its norm
-(averaged over the batch) is plotted against t. ``CELLS`` lists the layers
-compared; adding a cell (GRU, LSTM) is one line there, provided its nodes
-receive dC/dh_t as the first argument of ``backward`` like
-:class:`rnn_nodes.Node`.
+gradient dC/dh_t that reached every node is read off the nodes by the
+instrument :func:`rnn_nodes.instruments.gradient_norms` (the numbers of
+:func:`rnn_nodes.plot_gradient_flow`), and its norm (averaged over the batch)
+is plotted against t. ``CELLS`` lists the layers compared.
 """
 
 import time
@@ -28,8 +27,15 @@ import time
 import numpy as np
 from matplotlib.figure import Figure
 
-from experiments.common import mean_std, output_folder, print_table, run_seeds, write_metrics
+from experiments.common import (
+    mean_std,
+    output_folder,
+    print_table,
+    run_seeds,
+    write_metrics,
+)
 from rnn_nodes import RNN, get_activation
+from rnn_nodes.instruments import gradient_norms
 
 EPSILON = 0.05
 MAX_T = 20
@@ -67,27 +73,6 @@ def derivative_ratios(epsilon=EPSILON, max_t=MAX_T):
             "interval": 2 / np.sqrt(5)}
 
 
-def record_state_gradients(layer):
-    """Make every node of ``layer`` record the dC/dh_t its ``backward`` receives.
-
-    Call after a forward pass (which makes the nodes) and before the backward pass.
-
-    Returns
-    -------
-    list
-        One entry per time step, filled during the backward pass with an
-        ndarray of shape (batch, n): dC/dh_t summed over any leading axes
-        (the truncation budgets of :class:`rnn_nodes.RNNLayer`).
-    """
-    recorded = [None] * len(layer.nodes)
-    for t, node in enumerate(layer.nodes):
-        def backward(dC_dh, *args, _t=t, _original=node.backward, **kwargs):
-            recorded[_t] = dC_dh.reshape((-1,) + dC_dh.shape[-2:]).sum(axis=0)
-            return _original(dC_dh, *args, **kwargs)
-        node.backward = backward
-    return recorded
-
-
 def state_gradient_norms(cell, seed, batch=64, n_steps=N_STEPS, n_units=N_UNITS):
     """Mean over the batch of ||dC/dh_t|| for t = 0 .. n_steps-1, at initialisation.
 
@@ -102,10 +87,8 @@ def state_gradient_norms(cell, seed, batch=64, n_steps=N_STEPS, n_units=N_UNITS)
     net.add_InputLayer(1)
     CELLS[cell](net, n_units)
     net.add_DenseLayer(1)
-    net.forward(X)
-    recorded = record_state_gradients(net.layers[1])
-    net.backward(t)
-    return np.array([np.linalg.norm(g, axis=1).mean() for g in recorded])
+    _, norms = gradient_norms(net, X, t)  # the instrument behind plot_gradient_flow
+    return norms[0]
 
 
 def run(out="results/vanishing", quick=False, seed=0):

@@ -10,7 +10,11 @@
 See ``docs/instruments.md``.
 """
 
-from rnn_nodes.instruments.finite_differences import GradientCheck, GradientRecord, gradient_check
+from rnn_nodes.instruments.finite_differences import (
+    GradientCheck,
+    GradientRecord,
+    gradient_check,
+)
 from rnn_nodes.instruments.gradient_flow import gradient_norms, plot_gradient_flow
 from rnn_nodes.instruments.histograms import HistogramRecorder, plot_histograms
 from rnn_nodes.instruments.tracing import LayerTrace, Trace, trace

@@ -91,10 +91,11 @@ class GradientCheck:
 
     def __str__(self):
         width = max([len("quantity")] + [len(r.name) for r in self.records])
-        lines = [f"{'quantity':{width}}  {'shape':>12}  {'checked':>7}  {'max rel. error':>14}"
-                 f"  {'max abs. error':>14}  result"]
+        header = (f"{'quantity':{width}}  {'shape':>12}  {'checked':>7}  "
+                  f"{'max rel. error':>14}  {'max abs. error':>14}  result")
+        lines = [header]
         for r in self.records:
-            lines.append(f"{r.name:{width}}  {str(r.shape):>12}  {r.checked:>7}  "
+            lines.append(f"{r.name:{width}}  {r.shape!s:>12}  {r.checked:>7}  "
                          f"{r.max_relative_error:14.3e}  {r.max_absolute_error:14.3e}  "
                          f"{'pass' if r.passed else 'FAIL'}")
         verdict = "all passed" if self.passed else f"FAILED: {', '.join(self.failed)}"

@@ -185,7 +185,7 @@ def trace(net, X, t=None, *, dY=None, h0=None, c0=None, lengths=None):
     records = {}
     for name, layer in _directions(net):
         kind = type(layer).__name__
-        records[name] = (layer, kind, [dict() for _ in layer.nodes])
+        records[name] = (layer, kind, [{} for _ in layer.nodes])
         for node, record in zip(layer.nodes, records[name][2]):
             _record_backward(node, record)
     net.backward(t, dY=dY) if dY is not None else net.backward(t)

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from experiments import vanishing
-from rnn_nodes import RNN
 
 
 def test_ratio_matches_closed_forms():
@@ -20,22 +19,6 @@ def test_ratio_matches_closed_forms():
     assert r["true"][19] == pytest.approx(0.25**20, rel=0.05)
     assert abs(r["approx"][19] / r["true"][19] - 1) < 1e-3
     assert r["interval"] == pytest.approx(2 / np.sqrt(5))
-
-
-def test_recorded_state_gradient_is_dC_dh_t():
-    """Against the gradient with respect to the initial state of the remaining steps."""
-    rng = np.random.default_rng(3)
-    X, target = rng.standard_normal((5, 12, 1)), rng.standard_normal((5, 1))
-    net = RNN(cost="mse", dtype="float64", seed=3)
-    net.add_InputLayer(1).add_RNNLayer(6, "tanh").add_DenseLayer(1)
-    net.forward(X)
-    states = np.stack([node.h_t for node in net.layers[1].nodes], axis=1)  # (5, 12, 6)
-    recorded = vanishing.record_state_gradients(net.layers[1])
-    net.backward(target)
-    for t in (0, 4, 10):
-        # the cost depends on h_t only through steps t+1 .., which start from h_t
-        expected = net.gradients(X[:, t + 1:], target, h0=[states[:, t]]).h0[0]
-        np.testing.assert_allclose(recorded[t], expected, rtol=1e-10, atol=1e-14)
 
 
 def test_quick_run_writes_curves(tmp_path):
