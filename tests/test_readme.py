@@ -5,6 +5,7 @@ import re
 import warnings
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+SEQUENCES = pathlib.Path(__file__).resolve().parents[1] / "docs" / "guide" / "sequences.md"
 
 
 def test_quick_start_runs_and_learns():
@@ -20,7 +21,7 @@ def test_quick_start_runs_and_learns():
 
 
 def test_sequences_section_runs_without_warnings():
-    section = README.read_text().split("## Sequences as they come", 1)[1].split("\n## ", 1)[0]
+    section = SEQUENCES.read_text().split("## Sequences as they come", 1)[1].split("\n## ", 1)[0]
     code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
     namespace = {}
     with warnings.catch_warnings():

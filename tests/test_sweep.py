@@ -20,7 +20,7 @@ from schedulers import Adam, Constant, Momentum
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
-README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+README = pathlib.Path(__file__).resolve().parents[1] / "docs" / "guide" / "sweeps.md"
 
 
 def sine_windows(n=200, window=10):

@@ -15,7 +15,7 @@ from rnn_nodes import RNN
 
 BATCH, T, N_IN = 3, 6, 2
 ADD = {"rnn": "add_RNNLayer", "gru": "add_GRULayer", "lstm": "add_LSTMLayer"}
-README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+README = pathlib.Path(__file__).resolve().parents[1] / "docs" / "guide" / "pytorch.md"
 
 # (recurrent layers as (cell, n, bidirectional, options)), head: None, "output" or "dense"
 NETWORKS = {

@@ -190,7 +190,7 @@ def test_estimator_refuses_targets_and_widths_that_do_not_fit_with_lengths():
 
 
 def test_readme_section_runs_as_written():
-    readme = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+    readme = pathlib.Path(__file__).resolve().parents[1] / "docs" / "guide" / "sequences.md"
     section = readme.read_text().split("## Sequences as they come", 1)[1]
     code = re.findall(r"```python\n(.*?)```", section, re.S)[0]
     namespace = {}

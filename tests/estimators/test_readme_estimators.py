@@ -4,7 +4,7 @@ import pathlib
 import re
 import warnings
 
-README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+README = pathlib.Path(__file__).resolve().parents[2] / "docs" / "guide" / "estimators.md"
 
 
 def test_estimator_section_runs(tmp_path, monkeypatch):

@@ -331,7 +331,7 @@ def test_score_refuses_another_width_and_sample_weight_count():
 
 
 def test_readme_example_runs_as_written():
-    readme = pathlib.Path(__file__).resolve().parents[2] / "README.md"
+    readme = pathlib.Path(__file__).resolve().parents[2] / "docs" / "guide" / "estimators.md"
     section = readme.read_text().split("## scikit-learn estimators", 1)[1]
     code = textwrap.dedent(re.findall(r"```python\n(.*?)```", section, re.S)[1])
     # it continues the section's first example, which imports these
