@@ -38,17 +38,17 @@ numpydoc_validation_checks = set()
 # writes as prose types ("ndarray of shape (batch, time, n)") is not a reference
 nitpicky = True
 nitpick_ignore_regex = [
-    (r"py:.*", r"(numpy\.)?ndarray|array.like|array_like|optional|default.*|of|shape|"
-               r"\(.*|.*\)|or|int|float|str|bool|None|callable|dict|list|tuple|object|"
-               r"iterable|sequence|path.like|os\.PathLike|bytes|NamedTuple|.*\.Axes|"
-               r"matplotlib\..*|numpy\..*|np\..*|jax\..*|sklearn\..*|torch\..*|"
-               r"Generator|RandomState|.* of .*|\{.*|.*\}|\".*\"|'.*'|[0-9].*"),
+    (r"py:.*", (r"(numpy\.)?ndarray|array.like|array_like|optional|default.*|of|shape|"
+                r"\(.*|.*\)|or|int|float|str|bool|None|callable|dict|list|tuple|object|"
+                r"iterable|sequence|path.like|os\.PathLike|bytes|NamedTuple|.*\.Axes|"
+                r"matplotlib\..*|numpy\..*|np\..*|jax\..*|sklearn\..*|torch\..*|"
+                r"Generator|RandomState|.* of .*|\{.*|.*\}|\".*\"|'.*'|[0-9].*")),
     # internal modules and classes (not part of the reference) and bare names in docstrings
     (r"py:mod", r"rnn_nodes\..*|schedulers\..*"),
-    (r"py:.*", r"rnn_nodes\.(layers|estimators|schedulers|activations|costs|node|gru_node|"
-               r"lstm_node|network_checks|gradients|torch_export|inference|prediction|training|"
-               r"sequences|threads|summary|keywords|output_gradient|checkpoint|io|"
-               r"persistence)\..*"),
+    (r"py:.*", (r"rnn_nodes\.(layers|estimators|schedulers|activations|costs|node|gru_node|"
+                r"lstm_node|network_checks|gradients|torch_export|inference|prediction|"
+                r"training|sequences|threads|summary|keywords|output_gradient|checkpoint|io|"
+                r"persistence)\..*")),
     (r"py:.*", r"schedulers\.(schedules|SCHEDULERS).*"),
     (r"py:(meth|func|attr|data)", r"[a-z_]+"),
     (r"py:class", r"abc\.ABC"),

@@ -9,7 +9,13 @@ import pathlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from rnn_nodes import RNN, HistogramRecorder, plot_gradient_flow, plot_histograms, plot_unrolled
+from rnn_nodes import (
+    RNN,
+    HistogramRecorder,
+    plot_gradient_flow,
+    plot_histograms,
+    plot_unrolled,
+)
 from rnn_nodes import trace as trace_network
 from schedulers import Adam
 

@@ -7,9 +7,8 @@ The build starts in the background when the test session starts (``tests/conftes
 
 import importlib.util
 
-import pytest
-
 import docs_build
+import pytest
 
 
 @pytest.mark.skipif(importlib.util.find_spec("sphinx") is None,

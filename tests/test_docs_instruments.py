@@ -7,7 +7,7 @@ PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "instruments.md"
 
 
 def test_the_code_of_the_page_runs(capsys):
-    blocks = re.findall(r"```python\n(.*?)```", PAGE.read_text(), re.S)
+    blocks = re.findall(r"```python\n(.*?)```", PAGE.read_text(), re.DOTALL)
     assert len(blocks) == 3
     namespace = {}
     for block in blocks:
