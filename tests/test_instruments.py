@@ -63,6 +63,18 @@ def test_every_gradient_passes_padded_truncated_and_penalised(cell, bidirectiona
     assert any("bptt_limit" in note for note in result.notes)
     assert any("float64 copy" in note for note in result.notes)
     assert all(record.max_relative_error < 1e-4 for record in result.records)
+    assert any("no JAX reference: padded" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("cell", sorted(ADD))
+def test_every_gradient_equals_jax_autodiff_of_the_independent_forward(cell):
+    net = stack(cell, lmbd=0.01)
+    X, t = data()
+    result = gradient_check(net, X, t)
+    assert result.passed, str(result)
+    assert all(record.jax_relative_error < 1e-10 for record in result.records), str(result)
+    names = [record.name for record in result.records]
+    assert "h0[1]" in names and ("c0[1]" in names) == (cell == "lstm")
 
 
 def test_a_custom_activation_and_a_classification_head():
@@ -78,6 +90,7 @@ def test_a_custom_activation_and_a_classification_head():
     assert result.passed, str(result)
     assert result.notes == []  # float64 and untruncated: nothing to say
     assert result["layers.1.W_time"].checked == 16  # every entry
+    assert result["layers.1.W_time"].jax_relative_error < 1e-10  # softsign in jax.numpy
 
 
 def test_a_wrong_gradient_is_flagged_and_named(monkeypatch):
@@ -96,6 +109,7 @@ def test_a_wrong_gradient_is_flagged_and_named(monkeypatch):
     assert not result.passed
     assert "layers.2.W_time" in result.failed and "layers.1.W_time" in result.failed
     assert result["layers.2.W_time"].max_relative_error == pytest.approx(0.01 / 1.01, rel=0.05)
+    assert result["layers.2.W_time"].jax_relative_error == pytest.approx(0.01 / 1.01, rel=0.05)
     assert "FAIL" in str(result) and "layers.2.W_time" in str(result)
     assert result["layers.3.W_layer"].passed  # the head above is untouched
 

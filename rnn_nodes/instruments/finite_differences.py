@@ -23,6 +23,8 @@ import numpy as np
 
 DEFAULT_EPS = 1e-5
 DEFAULT_TOLERANCE = 1e-4
+JAX_TOLERANCE = 1e-8
+"""Largest relative error against JAX autodiff that passes: both are exact up to rounding."""
 FLOOR = 1e-7
 SCALE = 1e-3
 """Errors are relative to ``max(|analytic|, |numeric|, SCALE * max|analytic|, FLOOR)``, the
@@ -45,7 +47,12 @@ class GradientRecord:
     max_relative_error : float
     max_absolute_error : float
     passed : bool
-        ``max_relative_error <= tolerance``.
+        ``max_relative_error <= tolerance`` and, when there is one,
+        ``jax_relative_error <= JAX_TOLERANCE`` (1e-8).
+    jax_relative_error : float or None
+        Largest relative error against JAX autodiff of the independent forward of
+        :mod:`~rnn_nodes.instruments.jax_reference`, over every entry; None where the
+        network has no such reference.
     """
 
     name: str
@@ -54,6 +61,7 @@ class GradientRecord:
     max_relative_error: float
     max_absolute_error: float
     passed: bool
+    jax_relative_error: float = None
 
 
 class GradientCheck:
@@ -92,12 +100,13 @@ class GradientCheck:
     def __str__(self):
         width = max([len("quantity")] + [len(r.name) for r in self.records])
         header = (f"{'quantity':{width}}  {'shape':>12}  {'checked':>7}  "
-                  f"{'max rel. error':>14}  {'max abs. error':>14}  result")
+                  f"{'max rel. error':>14}  {'max abs. error':>14}  {'vs JAX':>9}  result")
         lines = [header]
         for r in self.records:
+            jax_error = "-" if r.jax_relative_error is None else f"{r.jax_relative_error:.2e}"
             lines.append(f"{r.name:{width}}  {r.shape!s:>12}  {r.checked:>7}  "
                          f"{r.max_relative_error:14.3e}  {r.max_absolute_error:14.3e}  "
-                         f"{'pass' if r.passed else 'FAIL'}")
+                         f"{jax_error:>9}  {'pass' if r.passed else 'FAIL'}")
         verdict = "all passed" if self.passed else f"FAILED: {', '.join(self.failed)}"
         lines.append(f"tolerance {self.tolerance:g} (relative): {verdict}")
         lines += [f"note: {note}" for note in self.notes]
@@ -149,6 +158,44 @@ def _total_cost(net, X, t, h0, c0, lengths):
                                      for name, p in layer.params.items()
                                      if name.startswith("W_"))
     return cost
+
+
+def _with_jax(net, X, t, h0, c0, lengths, gradients, records, tolerance, notes):
+    """The records with ``jax_relative_error`` filled in (all entries, against JAX autodiff
+    of the independent forward), or unchanged with a note saying why there is none."""
+    from rnn_nodes.instruments import jax_reference
+
+    reason = jax_reference.supports(net, lengths)
+    if reason is not None:
+        notes.append(f"no JAX reference: {reason}")
+        return records
+    per_layer = lambda state: ([] if state is None else list(state) if isinstance(state, list)
+                               else [s for s in np.asarray(state).reshape(
+                                   (-1,) + np.shape(state)[-2:])])
+    expected = jax_reference.reference_gradients(net, X, t, per_layer(h0), per_layer(c0))
+    analytic = {**{f"layers.{i}.{name}": gradients.params[f"layers.{i}.{name}"]
+                   for i, layer in net.trainable_layers for name in layer.params},
+                "X": gradients.X}
+    for prefix, state in (("h0", gradients.states.h), ("c0", gradients.states.c)):
+        for k, value in enumerate(per_layer(state)):
+            analytic[f"{prefix}[{k}]"] = value
+    updated = []
+    for record in records:
+        key = record.name if record.name in expected else f"{record.name}[0]"
+        if record.name in ("h0", "c0") and f"{record.name}[1]" in expected:
+            key = None  # one array for several layers: compared per layer below
+        if key is None or key not in expected:
+            updated.append(record)
+            continue
+        a = np.asarray(analytic.get(key, analytic.get(record.name)), dtype=np.float64)
+        b = expected[key].reshape(a.shape)
+        scale = max(FLOOR, SCALE * float(np.abs(b).max())) if b.size else FLOOR
+        error = float((np.abs(a - b) / np.maximum(np.maximum(np.abs(a), np.abs(b)), scale))
+                      .max()) if b.size else 0.0
+        updated.append(GradientRecord(record.name, record.shape, record.checked,
+                                      record.max_relative_error, record.max_absolute_error,
+                                      record.passed and error <= JAX_TOLERANCE, error))
+    return updated
 
 
 def _present(state):
@@ -203,7 +250,7 @@ def _compare(name, analytic, array, cost_of, eps, tolerance, max_entries, rng):
 
 
 def gradient_check(net, X, t, *, h0=None, c0=None, lengths=None, eps=DEFAULT_EPS,
-                   tolerance=DEFAULT_TOLERANCE, max_entries=64, seed=0):
+                   tolerance=DEFAULT_TOLERANCE, max_entries=64, seed=0, jax_reference=True):
     """Check every gradient of ``net`` on one batch against central finite differences.
 
     Parameters
@@ -225,6 +272,11 @@ def gradient_check(net, X, t, *, h0=None, c0=None, lengths=None, eps=DEFAULT_EPS
     max_entries : int or None, default=64
         Entries compared per quantity, chosen at random with ``seed`` (None: all).
     seed : int, default=0
+    jax_reference : bool, default=True
+        Also compare every entry with ``jax.grad`` of an independent forward pass
+        written in ``jax.numpy`` (:mod:`~rnn_nodes.instruments.jax_reference`), where
+        the network's layers have one (built-in cells in one direction, no padding);
+        the notes say when it was not used.
 
     Returns
     -------
@@ -274,4 +326,7 @@ def gradient_check(net, X, t, *, h0=None, c0=None, lengths=None, eps=DEFAULT_EPS
                  [(f"{name}[{k}]", g, a) for k, (g, a) in enumerate(zip(given, analytic))])
         records += [_compare(label, a, g, cost_of, eps, tolerance, max_entries, rng)
                     for label, g, a in pairs]
+    if jax_reference:
+        records = _with_jax(checked, X, t, h0, c0, lengths, gradients, records, tolerance,
+                            notes)
     return GradientCheck(records, tolerance, notes)
