@@ -43,8 +43,9 @@ def _plot_entries(ax, history, keys):
     return drawn
 
 
-def plot_history(history, ax=None, keys=("loss", "val_loss"), log_scale=True):
-    """Per-epoch curves of a training history.
+def plot_history(history, ax=None, keys=("loss", "val_loss"), log_scale=True,
+                 histograms=None):
+    """Per-epoch curves of a training history, and the weights' histograms per epoch.
 
     Parameters
     ----------
@@ -55,11 +56,18 @@ def plot_history(history, ax=None, keys=("loss", "val_loss"), log_scale=True):
     keys : sequence of str
         Entries to draw; missing ones are skipped.
     log_scale : bool, default=True
+    histograms : HistogramRecorder, optional
+        A :class:`~rnn_nodes.instruments.HistogramRecorder` that was a callback of
+        the same training: its histograms are drawn in panels after the curves
+        (:func:`~rnn_nodes.instruments.plot_histograms`), in a new figure.
 
     Returns
     -------
-    ax
+    ax : matplotlib.axes.Axes
+        Or, with ``histograms``, a list: the curves' axes, then one per histogram.
     """
+    if histograms is not None:
+        return _with_histograms(history, keys, log_scale, histograms)
     ax = _axes(ax)
     _plot_entries(ax, _history_of(history), keys)
     ax.set_xlabel("epoch")
@@ -68,6 +76,21 @@ def plot_history(history, ax=None, keys=("loss", "val_loss"), log_scale=True):
         ax.set_yscale("log")
     ax.legend()
     return ax
+
+
+def _with_histograms(history, keys, log_scale, recorder):
+    """The curves and every histogram of ``recorder``, one panel each, in one new figure."""
+    from rnn_nodes.instruments import plot_histograms
+
+    names = list(recorder.histograms)
+    columns = min(4, len(names) + 1)
+    rows = -(-(len(names) + 1) // columns)
+    fig = Figure(figsize=(3.2 * columns, 2.6 * rows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(rows, columns)).ravel()
+    for unused in axes[len(names) + 1:]:
+        unused.set_visible(False)
+    plot_history(history, axes[0], keys, log_scale)
+    return [axes[0], *plot_histograms(recorder, names, axes[1:len(names) + 1])]
 
 
 def plot_training_curves(history, ax=None, log_scale=True, score_panel=None):

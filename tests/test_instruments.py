@@ -228,3 +228,17 @@ def test_histograms_per_epoch():
     assert len(axes) == 2 and len(axes[0].lines) == 3
     with pytest.raises(ValueError, match="names"):
         plot_histograms(recorder, names=["layers.9.W"])
+
+
+def test_plot_history_shows_the_histograms_beside_the_curves():
+    from rnn_nodes.plotting import plot_history
+
+    X, t = data(batch=16)
+    net = stack("rnn")
+    recorder = HistogramRecorder(X[:4], bins=8)
+    history = net.train(X, t, epochs=2, batch_size=8, callbacks=[recorder])
+    axes = plot_history(history, histograms=recorder)
+    assert len(axes) == 1 + len(recorder.histograms)
+    np.testing.assert_allclose(axes[0].lines[0].get_ydata(), history["loss"])
+    assert [ax.get_title() for ax in axes[1:]] == list(recorder.histograms)
+    assert all(len(ax.lines) == 2 for ax in axes[1:])  # one line per epoch
