@@ -49,3 +49,13 @@ def test_quick_run_beats_one_nn_and_persistence(tmp_path):
         assert score >= 0.9 * defaults.TUNED[name], name
     for name, result in metrics["forecasting"]["0"].items():
         assert result["mse"] < 0.5 * result["persistence_mse"], name
+
+
+def test_the_rest_of_the_suite_is_digits_and_first_input_memory():
+    sets = defaults.more_sets(seed=0)
+    X, y, X_test, y_test = sets["digits"]
+    assert X.shape[1:] == (8, 8) and len(X) + len(X_test) == 1797
+    X, y, X_test, y_test = sets["first-input memory"]
+    assert X.shape == (512, 30, 1) and X_test.shape == (512, 30, 1)
+    np.testing.assert_array_equal(y, (X[:, 0, 0] > 0).astype(int))  # the sign of the first
+    assert 0.4 < y.mean() < 0.6
