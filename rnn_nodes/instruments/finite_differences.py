@@ -1,4 +1,4 @@
-"""Every gradient of a network against central finite differences, in float64.
+"""Every gradient of a network against central finite differences and JAX autodiff, in float64.
 
 ``gradient_check(net, X, t)`` copies the network to float64, computes its
 gradients by backpropagation through time (:meth:`RNN.gradients
@@ -251,7 +251,7 @@ def _compare(name, analytic, array, cost_of, eps, tolerance, max_entries, rng):
 
 def gradient_check(net, X, t, *, h0=None, c0=None, lengths=None, eps=DEFAULT_EPS,
                    tolerance=DEFAULT_TOLERANCE, max_entries=64, seed=0, jax_reference=True):
-    """Check every gradient of ``net`` on one batch against central finite differences.
+    """Check every gradient of ``net`` on one batch: central differences and JAX autodiff.
 
     Parameters
     ----------
