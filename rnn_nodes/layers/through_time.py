@@ -357,7 +357,15 @@ class RecurrentLayer(Layer):
         weight_ih : ndarray of shape (G n, n_in)
         weight_hh : ndarray of shape (G n, n)
         bias_ih, bias_hh : ndarray of shape (G n,)
+
+        Raises
+        ------
+        ValueError
+            For a cell without a PyTorch counterpart (``torch_name`` empty).
         """
+        if not self.torch_name:
+            raise ValueError(f"{self!r} has no PyTorch counterpart: its cell {self.cell!r} "
+                             "is not one of nn.RNN, nn.GRU, nn.LSTM")
         set_torch_weights(self, self.gates, self.torch_name,
                           weight_ih, weight_hh, bias_ih, bias_hh)
 
