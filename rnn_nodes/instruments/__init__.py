@@ -24,7 +24,18 @@ from rnn_nodes.instruments.tracing import LayerTrace, Trace, trace
 from rnn_nodes.instruments.unrolled import plot_unrolled
 
 __all__ = [
-    "CellCheck", "CellRecord", "check_cell", "GradientCheck", "GradientRecord", "HistogramRecorder", "LayerTrace", "Trace",
-    "gradient_check", "gradient_norms", "plot_gradient_flow", "plot_histograms",
-    "plot_unrolled", "trace",
+    "CellCheck",
+    "CellRecord",
+    "GradientCheck",
+    "GradientRecord",
+    "HistogramRecorder",
+    "LayerTrace",
+    "Trace",
+    "check_cell",
+    "gradient_check",
+    "gradient_norms",
+    "plot_gradient_flow",
+    "plot_histograms",
+    "plot_unrolled",
+    "trace",
 ]

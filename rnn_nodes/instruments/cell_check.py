@@ -104,8 +104,8 @@ class CellCheck:
 
     def __str__(self):
         lines = [f"check_cell({self.cell}): relative errors, tolerance {self.tolerance:g}",
-                 f"{'quantity':<13}{'one step':>11}{'through time':>14}{'vs JAX':>11}  "
-                 f"{'result':<7}from backward's"]
+                 (f"{'quantity':<13}{'one step':>11}{'through time':>14}{'vs JAX':>11}  "
+                  f"{'result':<7}from backward's")]
         for r in self.records:
             jax_error = "-" if r.jax is None else f"{r.jax:.1e}"
             lines.append(f"{r.quantity:<13}{r.one_step:>11.1e}{r.through_time:>14.1e}"
