@@ -8,7 +8,6 @@
 
 from rnn_nodes.activations import ACTIVATIONS, Activation, get_activation
 from rnn_nodes.costs import COSTS, Cost, get_cost
-from rnn_nodes.gru_node import GRUNode
 from rnn_nodes.input_scale import InputScaleWarning
 from rnn_nodes.io import ModelFileError
 from rnn_nodes.layers import (
@@ -19,11 +18,12 @@ from rnn_nodes.layers import (
     Layer,
     LSTMLayer,
     OutputLayer,
+    RecurrentLayer,
     RNNLayer,
 )
-from rnn_nodes.lstm_node import LSTMNode
 from rnn_nodes.network import RNN, Gradients
 from rnn_nodes.node import Node
+from rnn_nodes.nodes import ElmanNode, GRUNode, LSTMNode, RecurrentNode, register_node
 from rnn_nodes.one_step import Step, one_step
 from rnn_nodes.prediction import FreeRunDivergedError, Stream
 from rnn_nodes.runs import load_checkpoint
@@ -45,6 +45,7 @@ _LAZY = {
     "to_channels_first": "rnn_nodes.preprocessing",
     "sliding_windows": "rnn_nodes.preprocessing",
     "gradient_check": "rnn_nodes.instruments",
+    "check_cell": "rnn_nodes.instruments",
     "trace": "rnn_nodes.instruments",
     "plot_gradient_flow": "rnn_nodes.instruments",
     "plot_unrolled": "rnn_nodes.instruments",
@@ -69,12 +70,52 @@ def __dir__():
 
 
 __all__ = [
-    "RNN", "Gradients", "Node", "Layer", "InputLayer", "RNNLayer", "OutputLayer",
-    "DenseLayer", "Activation", "ACTIVATIONS", "get_activation", "Cost", "COSTS",
-    "get_cost", "TrainingDivergedError", "TrainingInterruptedWarning", "Callback",
-    "EarlyStopping", "RNNRegressor", "RNNClassifier", "ModelFileError", "sliding_windows",
-    "SequenceScaler", "from_channels_first", "to_channels_first", "GRULayer", "LSTMLayer",
-    "Bidirectional", "GRUNode", "LSTMNode", "States", "load_checkpoint", "InputScaleWarning",
-    "one_step", "Step", "Stream", "FreeRunDivergedError", "gradient_check", "trace",
-    "plot_gradient_flow", "plot_unrolled", "HistogramRecorder", "plot_histograms",
+    "ACTIVATIONS",
+    "COSTS",
+    "RNN",
+    "Activation",
+    "Bidirectional",
+    "Callback",
+    "Cost",
+    "DenseLayer",
+    "EarlyStopping",
+    "ElmanNode",
+    "FreeRunDivergedError",
+    "GRULayer",
+    "GRUNode",
+    "Gradients",
+    "HistogramRecorder",
+    "InputLayer",
+    "InputScaleWarning",
+    "LSTMLayer",
+    "LSTMNode",
+    "Layer",
+    "ModelFileError",
+    "Node",
+    "OutputLayer",
+    "RNNClassifier",
+    "RNNLayer",
+    "RNNRegressor",
+    "RecurrentLayer",
+    "RecurrentNode",
+    "SequenceScaler",
+    "States",
+    "Step",
+    "Stream",
+    "TrainingDivergedError",
+    "TrainingInterruptedWarning",
+    "check_cell",
+    "from_channels_first",
+    "get_activation",
+    "get_cost",
+    "gradient_check",
+    "load_checkpoint",
+    "one_step",
+    "plot_gradient_flow",
+    "plot_histograms",
+    "plot_unrolled",
+    "register_node",
+    "sliding_windows",
+    "to_channels_first",
+    "trace",
 ]

@@ -29,16 +29,11 @@ import threading
 
 import numpy as np
 
-from rnn_nodes.gru_node import GRUNode
-from rnn_nodes.layers import Bidirectional, GRULayer, LSTMLayer, RNNLayer
-from rnn_nodes.layers.padding import (
-    active_steps,
-    keep_state,
-    reverse_time,
-    time_reversal,
-)
-from rnn_nodes.lstm_node import LSTMNode
-from rnn_nodes.node import Node, input_projection
+from rnn_nodes.layers import Bidirectional, RecurrentLayer
+from rnn_nodes.layers.padding import active_steps, reverse_time, time_reversal
+from rnn_nodes.layers.through_time import run_steps
+from rnn_nodes.nodes.dense import DenseNode
+from rnn_nodes.nodes.equations import input_projection
 from rnn_nodes.sequences import step_mask
 
 ACTIVATION_BUDGET = 128 * 2**20
@@ -278,7 +273,7 @@ def _sequence_layers(layers, params, H, h0, c0, lengths):
 
 def dense(layer, params, H):
     """``sigma(H @ W_layer + b_layer)`` of a dense map, ``(..., n_in) -> (..., n)``."""
-    return Node(params, layer.activation).forward(input_projection(H, params))
+    return DenseNode(layer.activation).forward(input_projection(H, params))
 
 
 def last_step(layer, H, finals, lengths):
@@ -302,7 +297,7 @@ def run_recurrent(layer, params, H, h0, c0=None, lengths=None):
 
     Parameters
     ----------
-    layer : RNNLayer, GRULayer, LSTMLayer or Bidirectional
+    layer : RecurrentLayer (any cell) or Bidirectional
     params : dict of str to ndarray
         The layer's parameters (a snapshot).
     H : ndarray of shape (batch, time, n_in)
@@ -317,65 +312,23 @@ def run_recurrent(layer, params, H, h0, c0=None, lengths=None):
     """
     if isinstance(layer, Bidirectional):
         return _bidirectional(layer, params, H, h0, c0, lengths)
-    try:
-        step_through = _CELLS[type(layer)]
-    except KeyError:
-        raise TypeError(
-            f"The inference pass knows RNNLayer, GRULayer, LSTMLayer and Bidirectional, "
-            f"got {type(layer).__name__}: register it in rnn_nodes.inference._CELLS") from None
-    return step_through(layer, params, H, h0, c0, lengths)
+    if not isinstance(layer, RecurrentLayer):
+        raise TypeError(f"The inference pass runs a RecurrentLayer or a Bidirectional one, "
+                        f"got {type(layer).__name__}")
+    return _recurrent(layer, params, H, h0, c0, lengths)
 
 
-def _initial(state, H, n):
-    return np.zeros((len(H), n), H.dtype) if state is None else state
-
-
-def _one_state(layer, params, H, h0, c0, lengths):
-    """Elman and GRU layers: one state, ``h_t = node.forward(z_t, h_{t-1})``."""
+def _recurrent(layer, params, H, h0, c0, lengths):
+    """A recurrent layer's loop (:func:`~rnn_nodes.layers.through_time.run_steps`) with one
+    node for every step, nothing recorded."""
     batch, time, _ = H.shape
-    if isinstance(layer, GRULayer):
-        node = GRUNode(params, layer.gate_activation, layer.activation)
-    else:
-        node = Node(params, layer.activation)
-    h_t = _initial(h0, H, layer.n_features)
-    active = active_steps(lengths, time)
-    Z = _projection(H, params["W_layer"], params["b_layer"])
+    node = layer.make_node(params)
+    states = tuple(np.zeros((batch, layer.n_features), H.dtype) if state is None else state
+                   for state in ((h0, c0) if layer.cell_state else (h0,)))
+    Z = layer.node_class.input_terms(H.swapaxes(0, 1), params)
     out = np.empty((batch, time, layer.n_features), H.dtype)
-    for t in range(time):
-        if active is None:
-            h_t = node.forward(Z[t], h_t, out=Z[t], h_out=out[:, t])
-        else:
-            h_t = keep_state(active[:, t], node.forward(Z[t], h_t, out=Z[t]), h_t)
-            out[:, t] = h_t
-    return out, (np.array(h_t),)  # not a view that would keep ``out`` alive
-
-
-def _projection(H, W_layer, bias):
-    """``H @ W_layer + bias`` for every step at once, time-major ``(time, batch, G n)``, as
-    in training; the bias added in place, so that no second array of that size is made."""
-    Z = H.swapaxes(0, 1) @ W_layer
-    Z += bias
-    return Z
-
-
-def _lstm(layer, params, H, h0, c0, lengths):
-    """An LSTM layer: two states, ``h_t, c_t = node.forward(a_t, h_{t-1}, c_{t-1})``."""
-    batch, time, _ = H.shape
-    n = layer.n_features
-    node = LSTMNode(params, layer.gate_activation, layer.activation)
-    h_t, c_t = _initial(h0, H, n), _initial(c0, H, n)
-    active = active_steps(lengths, time)
-    A = _projection(H, params["W_layer"], params["b_layer"] + params["b_time"])
-    out = np.empty((batch, time, n), H.dtype)
-    for t in range(time):
-        if active is None:
-            h_t, c_t = node.forward(A[t], h_t, c_t, out=A[t], h_out=out[:, t])
-        else:
-            h_new, c_new = node.forward(A[t], h_t, c_t, out=A[t])
-            h_t = keep_state(active[:, t], h_new, h_t)
-            c_t = keep_state(active[:, t], c_new, c_t)
-            out[:, t] = h_t
-    return out, (np.array(h_t), c_t)  # not a view that would keep ``out`` alive
+    finals = run_steps(lambda t: node, Z, states, out, active_steps(lengths, time))
+    return out, (np.array(finals[0]),) + finals[1:]  # not a view that would keep ``out`` alive
 
 
 def _bidirectional(layer, params, H, h0, c0, lengths):
@@ -394,7 +347,3 @@ def _bidirectional(layer, params, H, h0, c0, lengths):
     if layer.merge == "concat":
         return np.concatenate([out_forward, out_reverse], axis=-1), stacked
     return out_forward + out_reverse, stacked
-
-
-_CELLS = {RNNLayer: _one_state, GRULayer: _one_state, LSTMLayer: _lstm}
-"""The step loop of each recurrent layer type, by type (a subclass registers its own)."""

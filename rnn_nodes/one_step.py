@@ -2,8 +2,8 @@
 
 For checking a hand calculation of a single step (a course's ``RNNCell.forward(x, h)`` and
 ``backward(...)``) before a whole network. :func:`one_step` runs the code an
-:class:`~rnn_nodes.RNNLayer` runs for each step, on one step: a :class:`~rnn_nodes.Node`
-for the forward equation and for (1) and (6), the layer's helpers of :mod:`rnn_nodes.node`
+:class:`~rnn_nodes.RNNLayer` runs for each step, on one step: a :class:`~rnn_nodes.nodes.ElmanNode`
+for the forward equation and for (1) and (6), the layer's helpers of :mod:`rnn_nodes.nodes.equations`
 for (2)-(5), and the activation's derivative from JAX as the layer takes it
 (:mod:`rnn_nodes.layers.derivatives`). Row vectors, batch first::
 
@@ -38,8 +38,8 @@ import numpy as np
 
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers import derivatives
-from rnn_nodes.node import (
-    Node,
+from rnn_nodes.nodes.elman import ElmanNode
+from rnn_nodes.nodes.equations import (
     add_parameter_gradients,
     input_projection,
     input_projection_gradient,
@@ -122,17 +122,18 @@ def one_step(x_t, h_prev, dC_dh_t, params, activation="tanh"):
     h_prev = _check_rows(h_prev, "h_prev", n, dtype, len(x_t))
     dC_dh_t = _check_rows(dC_dh_t, "dC_dh_t", n, dtype, len(x_t))
     # forward, as RNNLayer.forward does for each step
-    node = Node(params, activation)
-    h_t = node.forward(input_projection(x_t, params), h_prev)
+    node = ElmanNode(params, activation)
+    z_t, (h_t,) = node.forward(input_projection(x_t, params), h_prev)
     # backward, as RNNLayer.backward: sigma' from JAX, (1) and (6) by the node, (2)-(5) after
-    dsigma_t = None
+    step_derivatives = ()
     if activation.elementwise:
-        dsigma_t = derivatives.finish(derivatives.start(((activation,),), node.z_t[None]))[0][0]
-    delta_t, dC_dh_prev = node.backward(dC_dh_t, dsigma_t)  # (1), (6)
+        step_derivatives = (derivatives.finish(derivatives.start(((activation,),), z_t[None]))[0][0],)
+    delta_t, _, (dC_dh_prev,) = node.backward(  # (1), (6)
+        (dC_dh_t,), step_derivatives, params["W_time"].T)
     grads = {name: np.zeros_like(value) for name, value in params.items()}
     add_parameter_gradients(grads, delta_t, x_t, h_prev)  # (2), (3), (4)
     dC_dx = input_projection_gradient(delta_t, params)  # (5)
-    return Step(node.z_t, h_t, delta_t, grads["b_layer"], grads["W_layer"], grads["b_time"],
+    return Step(z_t, h_t, delta_t, grads["b_layer"], grads["W_layer"], grads["b_time"],
                 grads["W_time"], dC_dx, dC_dh_prev)
 
 

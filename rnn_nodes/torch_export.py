@@ -75,6 +75,9 @@ def torch_state_dict(net):
     """
     state = {}
     for k, layer, suffix in directions(net):
+        if not layer.torch_name:
+            raise ValueError(f"{layer!r} has no PyTorch counterpart: its cell "
+                             f"{layer.cell!r} is not one of nn.RNN, nn.GRU, nn.LSTM")
         for ours, theirs in TORCH_NAMES.items():
             value = layer.params[ours]
             state[f"{theirs}_l{k}{suffix}"] = np.ascontiguousarray(

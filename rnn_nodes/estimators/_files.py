@@ -19,6 +19,7 @@ import numbers
 
 from rnn_nodes.activations import get_activation
 from rnn_nodes.network import RNN
+from rnn_nodes.nodes import RecurrentNode, node_class, node_name
 from rnn_nodes.persistence import (
     ModelFileError,
     network_to_record,
@@ -52,9 +53,12 @@ SIZE_PARAMS = ("hidden_layer_sizes", "dense_layer_sizes")
 
 
 def jsonable(value):
-    """Tuples as lists, recursively, so a stored architecture compares with a fresh one."""
+    """Tuples as lists, recursively, so a stored architecture compares with a fresh one;
+    a cell's node class as its registered name."""
     if isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
+    if isinstance(value, type) and issubclass(value, RecurrentNode):
+        return node_name(node_class(value))
     return value
 
 
@@ -66,6 +70,8 @@ def encode_param(key, value):
         return {"schedule": {"name": type(value).__name__, "params": value.get_params()}}
     if key == "random_state" and not (value is None or isinstance(value, numbers.Integral)):
         return None  # a RandomState only seeds the next fresh fit
+    if isinstance(value, type) and issubclass(value, RecurrentNode):
+        return jsonable(value)  # by its registered name
     if callable(value):
         raise ValueError(
             f"Cannot save the parameter `{key}`={value!r}: a model file stores "

@@ -1,6 +1,8 @@
 """Instruments to look inside backpropagation through time.
 
 - :func:`gradient_check`: every gradient against central finite differences;
+- :func:`check_cell`: a cell of your own, quantity by quantity: which value of its
+  backward is wrong;
 - :func:`trace`: what each node computed (``z_t``, ``h_t``, gates, ``delta_t``,
   ``dC/dh_t``), by layer and step;
 - :func:`plot_gradient_flow`: ``||dC/dh_t||`` per layer and step (vanishing gradients);
@@ -10,6 +12,7 @@
 See ``docs/instruments.md``.
 """
 
+from rnn_nodes.instruments.cell_check import CellCheck, CellRecord, check_cell
 from rnn_nodes.instruments.finite_differences import (
     GradientCheck,
     GradientRecord,
@@ -21,7 +24,18 @@ from rnn_nodes.instruments.tracing import LayerTrace, Trace, trace
 from rnn_nodes.instruments.unrolled import plot_unrolled
 
 __all__ = [
-    "GradientCheck", "GradientRecord", "HistogramRecorder", "LayerTrace", "Trace",
-    "gradient_check", "gradient_norms", "plot_gradient_flow", "plot_histograms",
-    "plot_unrolled", "trace",
+    "CellCheck",
+    "CellRecord",
+    "GradientCheck",
+    "GradientRecord",
+    "HistogramRecorder",
+    "LayerTrace",
+    "Trace",
+    "check_cell",
+    "gradient_check",
+    "gradient_norms",
+    "plot_gradient_flow",
+    "plot_histograms",
+    "plot_unrolled",
+    "trace",
 ]

@@ -160,19 +160,19 @@ def _total_cost(net, X, t, h0, c0, lengths):
     return cost
 
 
-def _with_jax(net, X, t, h0, c0, lengths, gradients, records, tolerance, notes):
+def _with_jax(net, X, t, h0, c0, lengths, gradients, records, tolerance, notes, steps=None):
     """The records with ``jax_relative_error`` filled in (all entries, against JAX autodiff
     of the independent forward), or unchanged with a note saying why there is none."""
     from rnn_nodes.instruments import jax_reference
 
-    reason = jax_reference.supports(net, lengths)
+    reason = jax_reference.supports(net, lengths, steps)
     if reason is not None:
         notes.append(f"no JAX reference: {reason}")
         return records
     per_layer = lambda state: ([] if state is None else list(state) if isinstance(state, list)
                                else [s for s in np.asarray(state).reshape(
                                    (-1,) + np.shape(state)[-2:])])
-    expected = jax_reference.reference_gradients(net, X, t, per_layer(h0), per_layer(c0))
+    expected = jax_reference.reference_gradients(net, X, t, per_layer(h0), per_layer(c0), steps)
     analytic = {**{f"layers.{i}.{name}": gradients.params[f"layers.{i}.{name}"]
                    for i, layer in net.trainable_layers for name in layer.params},
                 "X": gradients.X}
@@ -250,7 +250,8 @@ def _compare(name, analytic, array, cost_of, eps, tolerance, max_entries, rng):
 
 
 def gradient_check(net, X, t, *, h0=None, c0=None, lengths=None, eps=DEFAULT_EPS,
-                   tolerance=DEFAULT_TOLERANCE, max_entries=64, seed=0, jax_reference=True):
+                   tolerance=DEFAULT_TOLERANCE, max_entries=64, seed=0, jax_reference=True,
+                   reference_steps=None):
     """Check every gradient of ``net`` on one batch: central differences and JAX autodiff.
 
     Parameters
@@ -277,6 +278,11 @@ def gradient_check(net, X, t, *, h0=None, c0=None, lengths=None, eps=DEFAULT_EPS
         written in ``jax.numpy`` (:mod:`~rnn_nodes.instruments.jax_reference`), where
         the network's layers have one (built-in cells in one direction, no padding);
         the notes say when it was not used.
+    reference_steps : dict of int to callable, optional
+        The JAX reference of a layer of a cell of your own, by its index in
+        ``net.layers``: its step in ``jax.numpy``, ``step(p, x, state) -> state``
+        (``p`` the layer's parameters by name, ``x`` (batch, n_in), ``state``
+        ``h`` or ``(h, c)``), for the comparison with ``jax.grad``.
 
     Returns
     -------
@@ -328,5 +334,5 @@ def gradient_check(net, X, t, *, h0=None, c0=None, lengths=None, eps=DEFAULT_EPS
                     for label, g, a in pairs]
     if jax_reference:
         records = _with_jax(checked, X, t, h0, c0, lengths, gradients, records, tolerance,
-                            notes)
+                            notes, reference_steps)
     return GradientCheck(records, tolerance, notes)

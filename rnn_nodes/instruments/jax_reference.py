@@ -24,13 +24,13 @@ CELLS = ("RNNLayer", "GRULayer", "LSTMLayer")
 HEADS = ("DenseLayer", "OutputLayer")
 
 
-def supports(net, lengths):
+def supports(net, lengths, steps=None):
     """Whether :func:`reference_cost` can stand for ``net``; a reason if not (else None)."""
     if lengths is not None:
         return "padded batches (lengths) are checked by finite differences only"
     for i, layer in enumerate(net.layers[1:], start=1):
         kind = type(layer).__name__
-        if kind not in CELLS + HEADS:
+        if kind not in CELLS + HEADS and i not in (steps or {}):
             return f"net.layers[{i}] ({kind}) has no JAX reference"
     if net.cost.name not in ("mse", "bce", "cce"):
         return f"the cost {net.cost.name!r} has no JAX reference"
@@ -72,7 +72,7 @@ def _step(kind, layer, p, x, state):
     return s(o) * a(c), c
 
 
-def reference_cost(net, params, X, t, h0s, c0s):
+def reference_cost(net, params, X, t, h0s, c0s, steps=None):
     """The network's cost written in ``jax.numpy``, from the parameters given.
 
     Parameters
@@ -84,7 +84,11 @@ def reference_cost(net, params, X, t, h0s, c0s):
     X : jax array of shape (batch, time, n_in)
     t : jax array
     h0s, c0s : list of jax arrays of shape (batch, n)
-        One per recurrent layer (``c0s``: per LSTM layer).
+        One per recurrent layer (``c0s``: per layer with a cell state).
+    steps : dict of int to callable, optional
+        For a layer of a cell of your own, by index: its step in ``jax.numpy``,
+        ``step(p, x, state) -> state`` with ``p`` the layer's parameters, ``x``
+        (batch, n_in) and ``state`` ``h`` or ``(h, c)``, each (batch, n).
 
     Returns
     -------
@@ -97,13 +101,14 @@ def reference_cost(net, params, X, t, h0s, c0s):
     h_iter, c_iter = iter(h0s), iter(c0s)
     for layer, p in zip(net.layers[1:], params[1:]):
         kind = type(layer).__name__
-        if kind in CELLS:
+        if layer.recurrent:
             h = next(h_iter)
-            state = (h, next(c_iter)) if kind == "LSTMLayer" else h
+            state = (h, next(c_iter)) if layer.cell_state else h
+            own = (steps or {}).get(net.layers.index(layer))
             outputs = []
             for x in below:
-                state = _step(kind, layer, p, x, state)
-                outputs.append(state[0] if kind == "LSTMLayer" else state)
+                state = own(p, x, state) if own else _step(kind, layer, p, x, state)
+                outputs.append(state[0] if layer.cell_state else state)
             below = outputs
         elif kind == "OutputLayer":
             below = [layer.activation.function(x @ p["W_layer"] + p["b_layer"][None, :])
@@ -117,7 +122,7 @@ def reference_cost(net, params, X, t, h0s, c0s):
     return _cost(net.cost.name, y_hat, t) + 0.5 * net.lmbd * penalty
 
 
-def reference_gradients(net, X, t, h0, c0):
+def reference_gradients(net, X, t, h0, c0, steps=None):
     """``jax.grad`` of :func:`reference_cost`: parameters by name, ``X``, ``h0``, ``c0``.
 
     Parameters
@@ -126,6 +131,8 @@ def reference_gradients(net, X, t, h0, c0):
         A float64 network (:func:`~rnn_nodes.instruments.finite_differences.float64_copy`).
     X, t : ndarray
     h0, c0 : list of ndarray of shape (batch, n), one per recurrent (LSTM) layer
+    steps : dict of int to callable, optional
+        See :func:`reference_cost`.
 
     Returns
     -------
@@ -136,7 +143,7 @@ def reference_gradients(net, X, t, h0, c0):
     import jax.numpy as jnp
 
     def cost(params, X, h0s, c0s):
-        return reference_cost(net, params, X, t, h0s, c0s)
+        return reference_cost(net, params, X, t, h0s, c0s, steps)
 
     with jax.enable_x64(True):  # thread-local: float64 here only
         params = [{name: jnp.asarray(value) for name, value in layer.params.items()}

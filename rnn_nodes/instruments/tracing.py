@@ -9,12 +9,14 @@ quantity      what                                     cells
 ============  =======================================  =====================
 ``z``         pre-activation ``z_t``                   Elman
 ``h``         hidden state ``h_t``                     all
-``c``         cell state ``c_t``                       LSTM
-``gates``     ``(r, z, n)`` or ``(i, f, g, o)``         GRU, LSTM
+``c``         cell state ``c_t``                       LSTM (a cell with ``c``
+                                                       that keeps ``c_t``)
+``gates``     ``(r, z, n)`` or ``(i, f, g, o)``         GRU, LSTM (a cell that
+                                                       keeps ``gates``)
 ``dC_dh``     total gradient ``dC/dh_t`` that reached   all
               the node (from the layer above and from
               step ``t + 1``)
-``dC_dc``     total gradient ``dC/dc_t``                LSTM
+``dC_dc``     total gradient ``dC/dc_t``                LSTM, cells with ``c``
 ``delta``     ``delta_t``, the gradient of the          all
               pre-activations (gate blocks side by
               side for GRU and LSTM)
@@ -114,7 +116,7 @@ def _directions(net):
         if hasattr(layer, "forward_layer"):
             yield f"layers.{i}", layer.forward_layer
             yield f"layers.{i}.reverse", layer.reverse_layer
-        elif type(layer).__name__ in NODE_QUANTITIES:
+        elif layer.recurrent:
             yield f"layers.{i}", layer
 
 
@@ -122,11 +124,11 @@ def _record_backward(node, record):
     """Make ``node`` record the gradients its ``backward`` receives and the delta it returns."""
     original = node.backward
 
-    def backward(dC_dh, *args, **kwargs):
-        returned = original(dC_dh, *args, **kwargs)
-        record["dC_dh"] = np.array(dC_dh)
-        if len(args) and type(node).__name__ == "LSTMNode":
-            record["dC_dc"] = np.array(args[0])
+    def backward(gradients, *args, **kwargs):
+        returned = original(gradients, *args, **kwargs)
+        record["dC_dh"] = np.array(gradients[0])
+        if len(gradients) > 1:
+            record["dC_dc"] = np.array(gradients[1])
         record["delta"] = np.array(returned[0])
         return returned
 
@@ -138,14 +140,25 @@ def _summed(value):
     return value.sum(axis=0) if value.ndim == 3 else value
 
 
-def _forward_values(layer, kind, t):
+def _forward_values(layer, t):
     node = layer.nodes[t]
-    if kind == "RNNLayer":
+    if hasattr(node, "z_t"):  # an Elman node
         return {"z": np.array(node.z_t), "h": np.array(node.h_t)}
-    values = {"h": np.array(layer.out[:, t]), "gates": tuple(np.array(g) for g in node.gates)}
-    if kind == "LSTMLayer":
+    values = {"h": np.array(layer.out[:, t])}
+    if isinstance(getattr(node, "gates", None), tuple):
+        values["gates"] = tuple(np.array(g) for g in node.gates)
+    if hasattr(node, "c_t"):
         values["c"] = np.array(node.c_t)
     return values
+
+
+def _quantities(layer, per_step):
+    """The quantities of ``layer`` in the order of the table above."""
+    known = NODE_QUANTITIES.get(type(layer).__name__)
+    if known is not None:
+        return known
+    order = ("z", "h", "c", "gates", "dC_dh", "dC_dc", "delta")
+    return tuple(name for name in order if name in per_step[0])
 
 
 def trace(net, X, t=None, *, dY=None, h0=None, c0=None, lengths=None):
@@ -191,9 +204,9 @@ def trace(net, X, t=None, *, dY=None, h0=None, c0=None, lengths=None):
     net.backward(t, dY=dY) if dY is not None else net.backward(t)
     layers = {}
     for name, (layer, kind, steps) in records.items():
-        per_step = [_forward_values(layer, kind, k) | step for k, step in enumerate(steps)]
+        per_step = [_forward_values(layer, k) | step for k, step in enumerate(steps)]
         values = {}
-        for quantity in NODE_QUANTITIES[kind]:
+        for quantity in _quantities(layer, per_step):
             column = [s[quantity] for s in per_step]
             if quantity == "gates":
                 values[quantity] = tuple(np.stack(g) for g in zip(*column))

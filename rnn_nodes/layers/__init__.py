@@ -9,11 +9,21 @@ from rnn_nodes.layers.input import InputLayer
 from rnn_nodes.layers.lstm import LSTMLayer
 from rnn_nodes.layers.output import OutputLayer
 from rnn_nodes.layers.recurrent import RNNLayer
+from rnn_nodes.layers.through_time import RecurrentLayer
 
-__all__ = ["Layer", "InputLayer", "RNNLayer", "OutputLayer", "DenseLayer", "GRULayer",
-           "LSTMLayer", "Bidirectional"]
+__all__ = [
+    "Bidirectional",
+    "DenseLayer",
+    "GRULayer",
+    "InputLayer",
+    "LSTMLayer",
+    "Layer",
+    "OutputLayer",
+    "RNNLayer",
+    "RecurrentLayer",
+]
 
 # a misspelt keyword names the accepted ones and the closest (rnn_nodes/keywords.py)
-for _layer in (InputLayer, RNNLayer, OutputLayer, DenseLayer, GRULayer, LSTMLayer, Bidirectional):
+for _layer in (InputLayer, RecurrentLayer, RNNLayer, OutputLayer, DenseLayer, GRULayer, LSTMLayer, Bidirectional):
     check_keywords_of(_layer)
 del _layer

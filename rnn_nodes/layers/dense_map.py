@@ -5,8 +5,8 @@ import numpy as np
 from rnn_nodes.activations import get_activation
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform
-from rnn_nodes.node import (
-    Node,
+from rnn_nodes.nodes.dense import DenseNode
+from rnn_nodes.nodes.equations import (
     add_parameter_gradients,
     input_projection,
     input_projection_gradient,
@@ -45,7 +45,7 @@ class DenseMap(Layer):
     def _forward_rows(self, H):
         """sigma(H @ W_layer + b_layer) for H of shape (..., n_in)."""
         self.H = H
-        self.node = Node(self.params, self.activation)
+        self.node = DenseNode(self.activation)
         return self.node.forward(input_projection(H, self.params))
 
     def _backward_rows(self, dC_dY, delta):
@@ -55,7 +55,7 @@ class DenseMap(Layer):
         a paired cost gives ``delta`` (dC/dz) directly instead.
         """
         if delta is None:
-            delta, _ = self.node.backward(dC_dY)  # (1)
+            delta = self.node.backward(dC_dY)  # (1)
         self.zero_grads()
         add_parameter_gradients(self.grads, delta, self.H)
         return input_projection_gradient(delta, self.params)  # (5)
