@@ -240,3 +240,31 @@ def get_activation(activation):
         "Received an invalid value for argument `activation`, expected a name or "
         f"a callable, got {type(activation).__name__}: {activation!r}"
     )
+
+
+def activation_argument(activation, name, elementwise=False):
+    """:func:`get_activation` for the argument ``name`` of a layer: errors name that argument.
+
+    Parameters
+    ----------
+    activation : str, Activation or callable
+    name : str
+        The argument's name, e.g. ``"gate_activation"``.
+    elementwise : bool, default=False
+        Refuse an activation that is not elementwise (softmax).
+
+    Raises
+    ------
+    ValueError, TypeError
+        Naming ``name`` and what came.
+    """
+    try:
+        activation = get_activation(activation)
+    except (TypeError, ValueError) as error:  # name the argument given, not `activation`
+        raise type(error)(str(error).replace("`activation`", f"`{name}`")) from None
+    if elementwise and not activation.elementwise:
+        raise ValueError(
+            f"Received an invalid value for argument `{name}`, expected an elementwise "
+            f"activation, got {activation.name!r}"
+        )
+    return activation

@@ -48,7 +48,7 @@ from rnn_nodes.persistence import (
 )
 from rnn_nodes.persistence.arrays import BEST, history_name, network_arrays
 from rnn_nodes.persistence.errors import field
-from rnn_nodes.training import Callback, restore, snapshot
+from rnn_nodes.callbacks import Callback, restore, snapshot
 from rnn_nodes.validation import check_bool, check_positive_int
 
 NOT_COMPARED = ("rng", "is_trained", "blas_threads")

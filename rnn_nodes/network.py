@@ -2,21 +2,15 @@
 
 import numpy as np
 
-from rnn_nodes import checkpoint, inference, io, prediction, summary, torch_export
+from rnn_nodes import prediction, summary
 from rnn_nodes.costs import get_cost
 from rnn_nodes.gradients import Gradients, ParameterGradients
 from rnn_nodes.keywords import check_keywords_of
-from rnn_nodes.layers import (
-    Bidirectional,
-    DenseLayer,
-    GRULayer,
-    InputLayer,
-    Layer,
-    LSTMLayer,
-    OutputLayer,
-    RNNLayer,
-)
+from rnn_nodes.network_building import BuildingMethods
 from rnn_nodes.network_checks import NetworkChecks
+from rnn_nodes.network_files import FileMethods
+from rnn_nodes.network_prediction import PredictionMethods
+from rnn_nodes.network_training import TrainingMethods
 from rnn_nodes.output_gradient import output_seed
 from rnn_nodes.schedulers import Adam, get_scheduler
 from rnn_nodes.sequences import (
@@ -26,7 +20,6 @@ from rnn_nodes.sequences import (
     step_mask,
 )
 from rnn_nodes.threads import with_blas_threads
-from rnn_nodes.training import Layout, check_callbacks, train_epochs
 from rnn_nodes.validation import (
     MAX_BLAS_THREADS,
     MAX_STEPS,
@@ -34,12 +27,11 @@ from rnn_nodes.validation import (
     check_dtype,
     check_non_negative_float,
     check_optional_positive_int,
-    check_positive_int,
     check_sequences,
 )
 
 
-class RNN(NetworkChecks):
+class RNN(BuildingMethods, TrainingMethods, PredictionMethods, FileMethods, NetworkChecks):
     """A recurrent neural network built layer by layer, trained with exact BPTT.
 
     Parameters
@@ -122,71 +114,6 @@ class RNN(NetworkChecks):
         print_fn(summary.summary_text(self))
 
     # building ---------------------------------------------------------------
-
-    def add_layer(self, layer):
-        """Append ``layer``, sized to the layer below, and draw its weights.
-
-        Returns
-        -------
-        self
-        """
-        if not isinstance(layer, Layer):
-            raise TypeError("Received an invalid value for argument `layer`, expected a "
-                            f"Layer, got {type(layer).__name__}: {layer!r}")
-        if not self.layers and not isinstance(layer, InputLayer):
-            raise ValueError("The first layer must be an InputLayer: call "
-                             "add_InputLayer(n_features) first")
-        if self.layers and isinstance(layer, InputLayer):
-            raise ValueError("A network has one InputLayer, and it comes first")
-        if layer.is_built:
-            raise ValueError(f"{layer!r} already belongs to a network")
-        if layer.recurrent:
-            layer.bptt_limit = self.bptt_limit
-        below = self.layers[-1] if self.layers else layer
-        layer.build(below.n_features, below.sequence_output, self.dtype, self.rng)
-        if isinstance(layer, DenseLayer) and below.sequence_output:
-            layer.source = below  # many-to-one: reads below.last_step
-        self.layers.append(layer)
-        self.scheduler_states = {}
-        return self
-
-    def add_InputLayer(self, n_features):
-        """Input of ``n_features`` features per time step."""
-        return self.add_layer(InputLayer(n_features))
-
-    def add_RNNLayer(self, n_features, activation="tanh", bidirectional=False, merge="concat"):
-        """An Elman recurrent layer of ``n_features`` hidden units.
-
-        ``bidirectional=True`` wraps it in :class:`Bidirectional` with ``merge``
-        (``"concat"``: ``2 * n_features`` outputs per step, or ``"sum"``).
-        """
-        return self._add_recurrent(RNNLayer(n_features, activation), bidirectional, merge)
-
-    def add_GRULayer(self, n_features, activation="tanh", gate_activation="sigmoid",
-                     bidirectional=False, merge="concat"):
-        """A GRU layer (PyTorch's ``nn.GRU`` equations); see :meth:`add_RNNLayer` for the rest."""
-        return self._add_recurrent(GRULayer(n_features, activation, gate_activation),
-                                   bidirectional, merge)
-
-    def add_LSTMLayer(self, n_features, activation="tanh", gate_activation="sigmoid",
-                      forget_bias=1.0, bidirectional=False, merge="concat"):
-        """An LSTM layer (PyTorch's ``nn.LSTM`` equations); see :meth:`add_RNNLayer` for the rest."""
-        layer = LSTMLayer(n_features, activation, gate_activation, forget_bias)
-        return self._add_recurrent(layer, bidirectional, merge)
-
-    def _add_recurrent(self, layer, bidirectional, merge):
-        if not isinstance(bidirectional, bool):
-            raise TypeError("Received an invalid value for argument `bidirectional`, expected "
-                            f"True or False, got {bidirectional!r}")
-        return self.add_layer(Bidirectional(layer, merge) if bidirectional else layer)
-
-    def add_OutputLayer(self, n_features, activation="identity"):
-        """A dense map at every time step: many-to-many output ``(batch, time, n)``."""
-        return self.add_layer(OutputLayer(n_features, activation))
-
-    def add_DenseLayer(self, n_features, activation="identity"):
-        """A dense map of the last time step (many-to-one) or of the dense layer below."""
-        return self.add_layer(DenseLayer(n_features, activation))
 
     @property
     def recurrent_layers(self):
@@ -430,386 +357,26 @@ class RNN(NetworkChecks):
 
     # training and prediction ---------------------------------------------------
 
-    @with_blas_threads
-    def train(self, X, t, X_val=None, t_val=None, epochs=10, batch_size=32,
-              shuffle=True, verbose=0, callbacks=None, metrics=None, initial_epoch=0,
-              checkpoint_path=None, checkpoint_every=1, resume=False, *, lengths=None,
-              lengths_val=None, window=None, stateful=False):
-        """Minibatch training with one update per batch.
 
-        Parameters
-        ----------
-        X : ndarray of shape (n_samples, time, n_in), or list of (time_b, n_in) arrays
-            A list holds sequences of different lengths (padded, see :meth:`forward`).
-        t : ndarray of shape (n_samples, time, n_out) or (n_samples, n_out)
-            For a list ``X`` and a sequence output, a list of ``(time_b, n_out)``
-            arrays or a padded array.
-        X_val, t_val : ndarray, optional
-            Validation data, scored after every epoch.
-        epochs : int, default=10
-        batch_size : int, default=32
-            Clipped, with a warning, to the number of samples.
-        shuffle : bool, default=True
-            Reshuffle the samples every epoch with the network's generator.
-        verbose : {0, 1, 2}, default=0
-            0 prints nothing, 1 shows a progress bar over the epochs on stderr,
-            2 prints one line per epoch. Ctrl-C ends training cleanly, keeping
-            the history and the weights of the complete epochs (see
-            :mod:`rnn_nodes.training`).
-        callbacks : list of Callback, optional
-            Called at the start, after every epoch (one returning True stops
-            training) and at the end; e.g. :class:`~rnn_nodes.training.EarlyStopping`.
-        metrics : dict of str to callable, optional
-            ``name -> f(y_hat, t) -> float``, recorded per epoch as ``name``
-            (on the epoch's training outputs) and ``val_name``. Default:
-            ``accuracy`` for ``bce`` and ``cce``, nothing otherwise.
-        initial_epoch : int, default=0
-            Epochs done before (Keras' meaning): trains epochs
-            ``initial_epoch + 1 .. epochs``, numbered so.
-        checkpoint_path : str or os.PathLike, optional
-            Write the run (weights, scheduler states, generator state, epoch
-            count, history) to this file after every ``checkpoint_every``-th
-            epoch, atomically; see :mod:`rnn_nodes.checkpoint`.
-        checkpoint_every : int, default=1
-        resume : bool, default=False
-            If the file at ``checkpoint_path`` exists, load the run from it into
-            this network (built the same way) and train the remaining epochs;
-            the history returned is then that of the whole run. Same seed and
-            data: the weights at the end are those of an uninterrupted run.
-        lengths, lengths_val : array-like of int, optional
-            With padded arrays ``X`` / ``X_val``: the sequences' lengths (see
-            :meth:`forward`). The cost of a sequence output and the metrics
-            (on the valid steps as rows, ``(n_valid, n_out)``) see the valid
-            steps only.
-        window : int, optional
-            Truncated BPTT over long sequences: each epoch trains on the
-            consecutive windows of ``window`` steps in time order, one update
-            per window and batch of samples (the samples keep their batches;
-            ``shuffle`` is not used). Needs a sequence output.
-        stateful : bool, default=False
-            With ``window``: carry the final states of each window into the
-            next (detached: the gradient stops at the window), so a window sees
-            everything before it; the states restart from zeros every epoch.
-            Else every window starts from zeros. Validation runs the same way
-            on ``X_val``.
 
-        Returns
-        -------
-        history : dict of str to list of float
-            Per epoch: ``loss`` (mean of the batches' costs, each taken before
-            its batch's update), ``val_loss`` when validation data are given,
-            the metrics (``accuracy`` / ``val_accuracy`` for ``bce`` and
-            ``cce`` by default) and ``time``.
 
-        Raises
-        ------
-        TrainingDivergedError
-            When a batch's cost is NaN or infinite; the weights are restored
-            to those at the start of that epoch.
-        """
-        self._check_complete()
-        epochs = check_positive_int(epochs, "epochs")
-        batch_size = check_positive_int(batch_size, "batch_size")
-        X, t, lengths = self._check_data(X, t, "X", "t", lengths)
-        validation = None
-        if (X_val is None) != (t_val is None):
-            raise ValueError("Give both `X_val` and `t_val`, or neither")
-        if X_val is not None:
-            validation = self._check_data(X_val, t_val, "X_val", "t_val", lengths_val,
-                                          "lengths_val")
-        elif lengths_val is not None:
-            raise ValueError("Give `lengths_val` with `X_val` only")
-        layout = self._check_layout(lengths, validation, window, stateful)
-        shuffle = check_bool(shuffle, "shuffle")
-        run, initial_epoch = checkpoint.start(self, checkpoint_path, checkpoint_every, resume,
-                                              initial_epoch, epochs)
-        self._training = True  # callbacks may call predict
-        try:
-            history = train_epochs(self, X, t, validation, epochs, batch_size, shuffle,
-                                   verbose, check_callbacks(callbacks) + ([run] if run else []),
-                                   metrics, initial_epoch, layout)
-        finally:
-            self._training = False
-        self.is_trained = True
-        return run.whole_history(history) if run else history
 
-    def _check_layout(self, lengths, validation, window, stateful):
-        """The training :class:`~rnn_nodes.training.Layout`, its arguments checked together."""
-        window = check_optional_positive_int(window, "window")
-        stateful = check_bool(stateful, "stateful")
-        padded = lengths is not None or validation is not None and validation[2] is not None
-        if padded and self.sequence_output:
-            self.cost.require_mask()
-        if stateful and window is None:
-            raise ValueError("stateful=True carries the states from one window of the "
-                             "sequences to the next: give `window`, e.g. window=50")
-        if window is not None:
-            if not self.sequence_output:
-                raise ValueError("Training over windows (`window`) needs a sequence output "
-                                 "(an OutputLayer): every window has its own targets")
-            if padded:
-                raise ValueError("Training over windows (`window`) needs sequences of one "
-                                 "length, got `lengths`")
-            if stateful:
-                self._check_streamable("train(stateful=True)")
-        return Layout(lengths, window, stateful)
 
-    def _check_streamable(self, caller):
-        if any(isinstance(layer, Bidirectional) for layer in self.layers):
-            raise ValueError(f"{caller} cannot carry a bidirectional layer's state: its "
-                             "reverse direction would need the steps of the next chunk")
 
-    @with_blas_threads
-    def train_step(self, X, t, h0=None, c0=None, *, lengths=None):
-        """Forward, backward, clip, and one scheduler step per parameter.
 
-        Parameters
-        ----------
-        X, t, h0, c0, lengths : see :meth:`forward` and :meth:`backward`
-            The initial states are inputs: their gradient is not followed.
 
-        Returns
-        -------
-        cost : float
-            The batch's data cost before the update.
-        y_hat : ndarray
-            The output before the update.
-        """
-        y_hat = self.forward(X, h0, c0, lengths=lengths, start_derivatives=True)
-        self.backward(t, input_gradient=False)
-        cost = self.batch_cost
-        if not np.isfinite(cost):
-            return cost, y_hat
-        self._clip_gradients()
-        with inference.weights_lock(self):  # a prediction sees all of the update or none
-            for i, layer in self.trainable_layers:
-                for name, param in layer.params.items():
-                    key = (i, name)
-                    if key not in self.scheduler_states:
-                        self.scheduler_states[key] = self.scheduler.init(param)
-                    change, self.scheduler_states[key] = self.scheduler.update_change(
-                        layer.grads[name], self.scheduler_states[key])
-                    param -= change
-        return cost, y_hat
 
-    def _clip_gradients(self):
-        if self.clip_norm is None:
-            return
-        grads = [g for _, layer in self.trainable_layers for g in layer.grads.values()]
-        norm = np.sqrt(sum(float(np.sum(g * g)) for g in grads))
-        if norm > self.clip_norm:
-            for g in grads:
-                g *= self.clip_norm / norm
 
-    @with_blas_threads
-    def predict(self, X, h0=None, c0=None, *, lengths=None, stateful=False):
-        """The network's output for ``X`` (see :meth:`forward`), after training or loading.
 
-        An inference pass (:mod:`rnn_nodes.inference`): no training caches,
-        the samples in chunks of bounded memory, nothing kept on the network,
-        so threads may predict while another trains (each call sees the
-        weights before or after an update). The numbers are :meth:`forward`'s.
 
-        Parameters
-        ----------
-        X, h0, c0, lengths : see :meth:`forward`
-        stateful : bool, default=False
-            Streaming: start from the final states of the previous stateful
-            call (zeros after :meth:`reset_states`) and keep this call's final
-            states in :attr:`states` for the next one. Consecutive chunks of
-            long series then give exactly the output of one call on the whole
-            series. Given ``h0`` / ``c0`` replace the carried states. The
-            states live on the network, so one thread streams at a time:
-            :meth:`stream` gives each caller a stream of its own.
-        """
-        self._check_trained()
-        if not check_bool(stateful, "stateful"):
-            return prediction.predict(self, X, h0, c0, lengths)[0]
-        y_hat, self.states = prediction.continue_from(self, self.states, X, h0, c0, lengths,
-                                                      "predict(stateful=True)")
-        return y_hat
 
-    def _check_trained(self):
-        if not (self.is_trained or getattr(self, "_training", False)):  # callbacks may predict
-            from sklearn.exceptions import (
-                NotFittedError,  # scikit-learn only when raised
-            )
 
-            raise NotFittedError(
-                "This RNN has not been trained or loaded yet: call train(...) or "
-                "load_torch_state_dict(...) first, or forward(...) for the "
-                "output of the initial weights"
-            )
 
-    def stream(self):
-        """A :class:`~rnn_nodes.prediction.Stream` over this network: ``stream.predict(X_chunk)``
-        continues from the states of its previous call, ``stream.reset()`` starts over.
 
-        Its states live in the stream, so any number of streams (and threads)
-        may share the network.
-        """
-        return prediction.Stream(self)
-
-    def reset_states(self):
-        """Forget the states carried by ``predict(..., stateful=True)``: the next call starts
-        from zeros."""
-        self.states = None
-
-    @with_blas_threads
-    def extrapolate(self, X, n_steps, h0=None, c0=None, *, lengths=None):
-        """Run on ``X``, then feed each prediction back as the next input.
-
-        Each sequence continues from its own last step: the output there is the
-        first prediction, and the states there start the free run. Needs a
-        sequence output as wide as the input. Runs as :meth:`predict` does
-        (chunks of sequences, no caches, thread-safe).
-
-        Parameters
-        ----------
-        X : ndarray of shape (batch, time, n), or list of (time_b, n) arrays
-            The warm-up sequences; a list may mix lengths.
-        n_steps : int
-        h0, c0 : see :meth:`forward`
-        lengths : array-like of int of shape (batch,), optional
-            With a padded array: sequence ``b`` ends at step ``lengths[b] - 1``
-            (see :meth:`forward`).
-
-        Returns
-        -------
-        ndarray of shape (batch, n_steps, n)
-            The predictions after the end of each sequence.
-
-        Raises
-        ------
-        rnn_nodes.prediction.FreeRunDivergedError
-            A ``ValueError`` naming the step at which a prediction fed back
-            became NaN or infinite.
-        """
-        n_steps = check_positive_int(n_steps, "n_steps", MAX_STEPS)
-        if not self.sequence_output or self.n_outputs != self.n_features_in:
-            raise ValueError(
-                "extrapolate needs a many-to-many network whose output has as many "
-                f"features as its input; this one maps {self.n_features_in} features "
-                f"to {'a sequence of ' if self.sequence_output else ''}{self.n_outputs}"
-            )
-        return prediction.extrapolate(self, X, n_steps, h0, c0, lengths)
-
-    # loading ----------------------------------------------------------------
-
-    def load_torch_state_dict(self, state_dict):
-        """Load ``nn.RNN`` / ``nn.GRU`` / ``nn.LSTM`` weights: the k-th recurrent layer takes
-        the ``_l{k}`` entries (and a bidirectional one the ``_l{k}_reverse`` entries too).
-
-        Parameters
-        ----------
-        state_dict : dict of str to ndarray
-            ``weight_ih_l{k}``, ``weight_hh_l{k}``, ``bias_ih_l{k}``,
-            ``bias_hh_l{k}`` for every recurrent layer k, in the layout of its
-            cell type (gates stacked: GRU r, z, n; LSTM i, f, g, o); numpy
-            arrays (call ``.numpy()`` on PyTorch tensors first).
-        """
-        names = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-        directions = []  # (layer, suffix of its keys)
-        for k, layer in enumerate(self.recurrent_layers):
-            if isinstance(layer, Bidirectional):
-                directions += [(layer.forward_layer, f"_l{k}"),
-                               (layer.reverse_layer, f"_l{k}_reverse")]
-            else:
-                directions.append((layer, f"_l{k}"))
-        expected = {name + suffix for _, suffix in directions for name in names}
-        if set(state_dict) != expected:
-            raise ValueError(
-                f"Argument `state_dict` must hold exactly {sorted(expected)} for this "
-                f"network's {len(self.recurrent_layers)} recurrent layers; missing "
-                f"{sorted(expected - set(state_dict))}, unexpected "
-                f"{sorted(set(state_dict) - expected)}"
-            )
-        with inference.weights_lock(self):  # predictions see the old or the new weights
-            for layer, suffix in directions:
-                layer.set_torch_weights(*(state_dict[name + suffix] for name in names))
-        self.is_trained = True
-
-    def torch_state_dict(self):
-        """The recurrent layers' weights under PyTorch's names and in its layout: the inverse
-        of :meth:`load_torch_state_dict` (see :func:`rnn_nodes.torch_export.torch_state_dict`)."""
-        return torch_export.torch_state_dict(self)
-
-    def to_torch(self):
-        """The network as a ``torch.nn.Sequential`` of PyTorch's own modules, same weights, same
-        outputs (see :func:`rnn_nodes.torch_export.to_torch`); needs torch."""
-        return torch_export.to_torch(self)
-
-    # keeping ------------------------------------------------------------------------
-
-    def save(self, path):
-        """Write the network to one safetensors file: weights, scheduler states, a JSON record.
-
-        The record (configuration, generator state, a sha256 digest of every array)
-        sits in the file's metadata; see ``docs/model-files.md``. Any safetensors
-        reader (PyTorch, JAX) opens the arrays by name (``layers.1.W_layer``).
-
-        Parameters
-        ----------
-        path : str, bytes or os.PathLike
-            Written exactly as given (``.safetensors`` is the suffix to use),
-            atomically: a temporary file next to it, renamed over it. A symbolic
-            link is followed and its target replaced.
-
-        Raises
-        ------
-        ValueError
-            If the network holds a user's function or scheduler (a file stores
-            registered names only: pickle it instead), or ``path`` is empty or
-            not a regular file.
-        PermissionError
-            If ``path`` is a write-protected file or in a folder that is.
-        FileNotFoundError
-            If its folder does not exist.
-
-        Examples
-        --------
-        >>> import os, tempfile
-        >>> from rnn_nodes import RNN
-        >>> net = RNN(seed=0).add_InputLayer(1).add_RNNLayer(2).add_DenseLayer(1)
-        >>> path = os.path.join(tempfile.mkdtemp(), "net.safetensors")
-        >>> net.save(path)
-        >>> [layer.n_features for layer in RNN.load(path).layers]
-        [1, 2, 1]
-        """
-        io.save_network(self, path)
-
-    @classmethod
-    def load(cls, path):
-        """Read a network written by :meth:`save` (or a checkpoint); it predicts bit-identically.
-
-        The file is checked before anything it declares is allocated: see
-        ``docs/model-files.md``. Files of the earlier ``.npz`` format load too
-        (the format is found from the first bytes, whatever the suffix);
-        ``python -m rnn_nodes.convert old.npz new.safetensors`` writes them anew.
-
-        Parameters
-        ----------
-        path : str, bytes or os.PathLike
-
-        Raises
-        ------
-        FileNotFoundError
-            If there is no such file.
-        rnn_nodes.ModelFileError
-            For a truncated, foreign, damaged or tampered file (a ``ValueError``),
-            naming the file and the field or array at fault.
-        """
-        return io.load_network(path, cls)
-
-    def __getstate__(self):
-        # numpy arrays and names only: activations and costs hold jitted functions
-        return io.network_state(self)
-
-    def __setstate__(self, state):
-        self.__dict__.update(io.network_from_state(state, type(self)).__dict__)
 
 
 # a misspelt keyword names the accepted ones and the closest (rnn_nodes/keywords.py)
 check_keywords_of(RNN, "__init__", "add_InputLayer", "add_RNNLayer", "add_GRULayer",
+                  "add_RecurrentLayer",
                   "add_LSTMLayer", "add_OutputLayer", "add_DenseLayer", "forward", "gradients",
                   "cost_value", "train", "train_step", "predict", "extrapolate")

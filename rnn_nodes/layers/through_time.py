@@ -22,7 +22,7 @@ import warnings
 
 import numpy as np
 
-from rnn_nodes.activations import get_activation
+from rnn_nodes.activations import activation_argument
 from rnn_nodes.layers import derivatives
 from rnn_nodes.layers.base import Layer
 from rnn_nodes.layers.initializers import glorot_uniform, orthogonal
@@ -138,9 +138,10 @@ class RecurrentLayer(Layer):
         super().__init__(n_features)
         self.node_class = node_class(cell)
         self.cell = node_name(self.node_class)
-        check = _activation if self.node_class.elementwise_only else _any_activation
-        self.activation = check(activation, "activation")
-        self.gate_activation = check(gate_activation, "gate_activation")
+        elementwise = self.node_class.elementwise_only
+        self.activation = activation_argument(activation, "activation", elementwise)
+        self.gate_activation = activation_argument(gate_activation, "gate_activation",
+                                                   elementwise)
         self.bptt_limit = check_optional_positive_int(bptt_limit, "bptt_limit", MAX_STEPS)
         self.nodes = []
         self.active = None
@@ -383,22 +384,3 @@ class RecurrentLayer(Layer):
             raise TypeError(f"{type(self).__name__}.forward takes one initial state per "
                             f"state {self.states}, got {len(initial_states)}")
         return initial_states + (None,) * (len(self.states) - len(initial_states)), lengths
-
-
-def _activation(activation, name):
-    """``get_activation(activation)`` for the argument ``name``, refusing a non-elementwise one."""
-    activation = _any_activation(activation, name)
-    if not activation.elementwise:
-        raise ValueError(
-            f"Received an invalid value for argument `{name}`, expected an elementwise "
-            f"activation, got {activation.name!r}"
-        )
-    return activation
-
-
-def _any_activation(activation, name):
-    """``get_activation(activation)``, errors naming the argument ``name``."""
-    try:
-        return get_activation(activation)
-    except (TypeError, ValueError) as error:  # name the argument given, not `activation`
-        raise type(error)(str(error).replace("`activation`", f"`{name}`")) from None

@@ -163,7 +163,7 @@ def test_every_cell_builds_its_layers(cell):
 
 
 @pytest.mark.parametrize("name, value, error, expected", [
-    ("cell", "elman", ValueError, r"`cell`, expected one of \[.*'rnn'.*\], got 'elman'"),
+    ("cell", "elmann", ValueError, r"`cell`, expected one of \[.*'rnn'.*\].*got 'elmann'"),
     ("hidden_layer_sizes", (), ValueError, r"`hidden_layer_sizes`.*at least one"),
     ("hidden_layer_sizes", (4, 0), ValueError, r"`hidden_layer_sizes\[1\]`.*got 0"),
     ("dense_layer_sizes", "big", TypeError, r"`dense_layer_sizes\[0\]`"),

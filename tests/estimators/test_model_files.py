@@ -155,6 +155,8 @@ STACKS_WITH = {
     .add_OutputLayer(1),
     "OutputLayer": lambda net: net.add_RNNLayer(3).add_OutputLayer(2, "tanh").add_OutputLayer(1),
     "DenseLayer": lambda net: net.add_LSTMLayer(3).add_DenseLayer(2, "relu").add_DenseLayer(1),
+    "RecurrentLayer": lambda net: net.add_RecurrentLayer(3, cell="lstm", activation="relu")
+    .add_RecurrentLayer(2, cell="elman", bidirectional=True).add_OutputLayer(1),
 }
 
 
