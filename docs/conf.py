@@ -45,9 +45,9 @@ nitpick_ignore_regex = [
                 r"Generator|RandomState|.* of .*|\{.*|.*\}|\".*\"|'.*'|[0-9].*")),
     # internal modules and classes (not part of the reference) and bare names in docstrings
     (r"py:mod", r"rnn_nodes\..*|schedulers\..*"),
-    (r"py:.*", (r"rnn_nodes\.(layers|estimators|schedulers|activations|costs|node|gru_node|"
-                r"lstm_node|network_checks|gradients|torch_export|inference|prediction|"
-                r"training|sequences|threads|summary|keywords|output_gradient|checkpoint|io|"
+    (r"py:.*", (r"rnn_nodes\.(layers|estimators|schedulers|activations|costs|node|gru_node|nodes|callbacks|"
+                r"lstm_node|network_\w+|gradients|torch_export|inference|prediction|"
+                r"training\w*|sequences|threads|summary|keywords|output_gradient|checkpoint|io|"
                 r"persistence)\..*")),
     (r"py:.*", r"schedulers\.(schedules|SCHEDULERS).*"),
     (r"py:(meth|func|attr|data)", r"[a-z_]+"),

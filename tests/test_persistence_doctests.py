@@ -7,7 +7,7 @@ import pathlib
 import pytest
 
 MODULES = ["rnn_nodes.persistence.errors", "rnn_nodes.persistence.jsontext",
-           "rnn_nodes.persistence.arrays", "rnn_nodes.convert", "rnn_nodes.network"]
+           "rnn_nodes.persistence.arrays", "rnn_nodes.convert", "rnn_nodes.network_files"]
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
@@ -17,7 +17,7 @@ def test_the_examples_run(name, monkeypatch):
     module = importlib.import_module(name)
     finder = doctest.DocTestFinder()
     tests = [test for test in finder.find(module)
-             if name != "rnn_nodes.network" or test.name.endswith((".save", ".load"))]
+             if name != "rnn_nodes.network_files" or test.name.endswith((".save", ".load"))]
     assert any(test.examples for test in tests)
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
     for test in tests:
