@@ -24,7 +24,7 @@ Run it (about 10 s on 2 cores)::
 
     python examples/custom_cell.py
 
-It checks the cell with :func:`rnn_nodes.check_cell`, against finite differences
+It checks the cell with :func:`rnn_nodes.instruments.check_cell`, against finite differences
 and against ``jax.grad`` of :func:`mgu_step` below, then trains a network of it.
 """
 

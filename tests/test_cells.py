@@ -323,3 +323,37 @@ def test_the_example_script_runs(capsys):
     assert "every gradient matches" in out
     first, last = (float(v) for v in out.split("mse ")[1].split(" (")[0].split(" -> "))
     assert last < first / 10
+
+
+# --- the old names keep working, with a warning ----------------------------------------------
+
+
+@pytest.mark.parametrize("module, name", [("rnn_nodes.gru_node", "GRUNode"),
+                                          ("rnn_nodes.lstm_node", "LSTMNode"),
+                                          ("rnn_nodes.layers.recurrent_base", "RecurrentLayer")])
+def test_the_old_module_paths_warn_and_give_the_new_classes(module, name):
+    import importlib
+    import sys
+
+    sys.modules.pop(module, None)
+    with pytest.warns(DeprecationWarning, match=module):
+        old = importlib.import_module(module)
+    import rnn_nodes
+
+    assert getattr(old, name) is getattr(rnn_nodes, name)
+
+
+def test_the_old_node_warns_and_computes_an_elman_step_as_before():
+    from rnn_nodes import Node, get_activation
+
+    rng = np.random.default_rng(0)
+    params = {"W_time": rng.normal(size=(3, 3)), "b_time": rng.normal(size=3)}
+    z, h_prev, dC_dh = rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3))
+    with pytest.warns(DeprecationWarning, match="ElmanNode"):
+        node = Node(params, get_activation("tanh"))
+    h = node.forward(z, h_prev)
+    a = z + h_prev @ params["W_time"] + params["b_time"]
+    np.testing.assert_allclose(h, np.tanh(a), rtol=1e-12)
+    delta, dC_dh_prev = node.backward(dC_dh, 1 - np.tanh(a) ** 2)
+    np.testing.assert_allclose(delta, dC_dh * (1 - np.tanh(a) ** 2), rtol=1e-12)
+    np.testing.assert_allclose(dC_dh_prev, delta @ params["W_time"].T, rtol=1e-12)
