@@ -67,19 +67,26 @@ def run_steps(node_at, Z, states, out, active=None, records=None, after_step=Non
         The states after the last step.
     """
     records = (None,) * len(states) if records is None else records
+    recorded = any(record is not None for record in records)
+    kept = records  # (None, ...) at every step when nothing is recorded
     for t in range(len(Z)):
         node, z_t = node_at(t), Z[t]
-        kept = tuple(None if record is None else record[t] for record in records)
+        if recorded:
+            kept = tuple([None if record is None else record[t] for record in records])
         if active is None:  # h_t straight into the output
             state_out = (out[:, t],) + kept[1:]
             a_t, new = node.forward(z_t, *states, out=z_t, state_out=state_out)
-            states = tuple(written(state, where) for state, where in zip(new, state_out))
+            states = new if new[0] is state_out[0] and not recorded else tuple(
+                [written(state, where) for state, where in zip(new, state_out)])
         else:  # a padded row keeps its states
             a_t, new = node.forward(z_t, *states, out=z_t, state_out=kept)
-            new = tuple(written(state, where) for state, where in zip(new, kept))
-            states = tuple(keep_state(active[:, t], state, old) for state, old in zip(new, states))
+            if recorded:
+                new = tuple([written(state, where) for state, where in zip(new, kept)])
+            states = tuple([keep_state(active[:, t], state, old)
+                            for state, old in zip(new, states)])
             out[:, t] = states[0]
-        written(a_t, z_t)
+        if a_t is not z_t:
+            z_t[...] = a_t
         if after_step is not None:
             after_step(t + 1)
     return states
@@ -266,19 +273,22 @@ class RecurrentLayer(Layer):
         for gradient, final in zip(dC_dnext, final_gradients):
             if final is not None:
                 gradient[-1] = final
+        limit, active, nodes = self.bptt_limit, self.active, self.nodes
         for t in reversed(range(time)):
             # the total gradient of h_t: from the layer above and from step t+1
             dC_dnow = (dC_dH[:, :, t] + dC_dnext[0],) + dC_dnext[1:]
             delta_t = delta[:, :, t]
-            d_layer, d_time, dC_dprev = self.nodes[t].backward(
-                dC_dnow, tuple(d[t] for d in step_derivatives), W_time_T, out=delta_t)
-            dC_dnext = tuple(one_step_back(gradient, self.bptt_limit) for gradient in dC_dprev)
-            if self.active is not None:  # padded rows: no delta, dC/dstate passed on as it came
+            d_layer, d_time, dC_dprev = nodes[t].backward(
+                dC_dnow, tuple([d[t] for d in step_derivatives]), W_time_T, out=delta_t)
+            dC_dnext = dC_dprev if limit is None else tuple(
+                [one_step_back(gradient, limit) for gradient in dC_dprev])
+            if active is not None:  # padded rows: no delta, dC/dstate passed on as it came
                 deltas, dC_dnext = through_padding(
-                    self.active[:, t], (d_layer,) if d_time is None else (d_layer, d_time),
+                    active[:, t], (d_layer,) if d_time is None else (d_layer, d_time),
                     dC_dnext, dC_dnow)
                 d_layer, d_time = deltas[0], deltas[-1] if d_time is not None else None
-            written(d_layer, delta_t)
+            if d_layer is not delta_t:
+                delta_t[...] = d_layer
             if d_time is not None:
                 if delta_time is None:
                     delta_time = np.empty_like(delta)
