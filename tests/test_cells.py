@@ -357,3 +357,14 @@ def test_the_old_node_warns_and_computes_an_elman_step_as_before():
     delta, dC_dh_prev = node.backward(dC_dh, 1 - np.tanh(a) ** 2)
     np.testing.assert_allclose(delta, dC_dh * (1 - np.tanh(a) ** 2), rtol=1e-12)
     np.testing.assert_allclose(dC_dh_prev, delta @ params["W_time"].T, rtol=1e-12)
+
+
+@pytest.mark.parametrize("module", ["rnn_nodes.layers.through_time", "rnn_nodes.nodes.registry",
+                                    "rnn_nodes.instruments.cell_check",
+                                    "rnn_nodes.network_building"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    failed, attempted = doctest.testmod(importlib.import_module(module))
+    assert failed == 0 and attempted > 0
