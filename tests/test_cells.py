@@ -148,11 +148,11 @@ def test_a_cell_right_alone_and_wrong_through_time_is_told_so():
 
         def forward(self, *args, **kwargs):
             returned = super().forward(*args, **kwargs)
-            SharedCacheLSTM.cache = (self.gates, self.c_prev, self.tanh_c_t)
+            SharedCacheLSTM.cache = (self.gate_values, self.c_prev, self.tanh_c_t)
             return returned
 
         def backward(self, gradients, derivatives, W_time_T, out=None):
-            self.gates, self.c_prev, self.tanh_c_t = SharedCacheLSTM.cache
+            self.gate_values, self.c_prev, self.tanh_c_t = SharedCacheLSTM.cache
             return super().backward(gradients, derivatives, W_time_T, out)
 
     result = check_cell(SharedCacheLSTM)
@@ -256,6 +256,26 @@ def test_states_in_and_out_carry_a_user_cell_across_calls():
     first, states = net.forward(X[:, :4], return_states=True)
     second = net.forward(X[:, 4:], states.h)
     np.testing.assert_allclose(np.concatenate([first, second], axis=1), whole, atol=1e-12)
+
+
+@pytest.mark.parametrize("cell", ["gru", MGUNode])
+def test_trace_gives_each_gate_s_values_and_they_make_h_t(cell):
+    from rnn_nodes.instruments import trace
+
+    net = RNN(cost="mse", seed=0, dtype="float64").add_InputLayer(2)
+    net.add_layer(RecurrentLayer(3, cell=cell)).add_DenseLayer(1)
+    X = np.random.default_rng(1).normal(size=(4, 5, 2))
+    traced = trace(net, X, X.sum(axis=1)[:, :1])[1]
+    h = traced["h"]
+    h_prev = np.concatenate([np.zeros_like(h[:1]), h[:-1]])
+    if cell == "gru":  # h_t = (1 - z) * n + z * h_{t-1}
+        r, z, n = traced["gates"]
+        expected = (1 - z) * n + z * h_prev
+    else:  # h_t = (1 - f) * h_{t-1} + f * h~
+        f, h_candidate = traced["gates"]
+        expected = (1 - f) * h_prev + f * h_candidate
+    assert all(gate.dtype == np.float64 for gate in traced["gates"])
+    np.testing.assert_allclose(h, expected, rtol=1e-12, atol=1e-15)
 
 
 def test_a_user_cell_is_saved_by_name_and_loaded_where_it_is_registered(tmp_path):

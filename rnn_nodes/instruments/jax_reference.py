@@ -99,12 +99,12 @@ def reference_cost(net, params, X, t, h0s, c0s, steps=None):
 
     below = [X[:, k] for k in range(X.shape[1])]  # a list over time of (batch, n_in)
     h_iter, c_iter = iter(h0s), iter(c0s)
-    for layer, p in zip(net.layers[1:], params[1:]):
+    for i, (layer, p) in enumerate(zip(net.layers[1:], params[1:]), start=1):
         kind = type(layer).__name__
         if layer.recurrent:
             h = next(h_iter)
             state = (h, next(c_iter)) if layer.cell_state else h
-            own = (steps or {}).get(net.layers.index(layer))
+            own = (steps or {}).get(i)
             outputs = []
             for x in below:
                 state = own(p, x, state) if own else _step(kind, layer, p, x, state)

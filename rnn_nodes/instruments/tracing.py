@@ -11,8 +11,9 @@ quantity      what                                     cells
 ``h``         hidden state ``h_t``                     all
 ``c``         cell state ``c_t``                       LSTM (a cell with ``c``
                                                        that keeps ``c_t``)
-``gates``     ``(r, z, n)`` or ``(i, f, g, o)``         GRU, LSTM (a cell that
-                                                       keeps ``gates``)
+``gates``     ``(r, z, n)`` or ``(i, f, g, o)``:        cells with gates
+              each gate's activation of its
+              pre-activation
 ``dC_dh``     total gradient ``dC/dh_t`` that reached   all
               the node (from the layer above and from
               step ``t + 1``)
@@ -145,11 +146,20 @@ def _forward_values(layer, t):
     if hasattr(node, "z_t"):  # an Elman node
         return {"z": np.array(node.z_t), "h": np.array(node.h_t)}
     values = {"h": np.array(layer.out[:, t])}
-    if isinstance(getattr(node, "gates", None), tuple):
-        values["gates"] = tuple(np.array(g) for g in node.gates)
+    if layer.gates:
+        values["gates"] = _gate_values(layer, t)
     if hasattr(node, "c_t"):
         values["c"] = np.array(node.c_t)
     return values
+
+
+def _gate_values(layer, t):
+    """Every gate of step ``t``, ``(batch, n)`` each: its activation of the pre-activation
+    the layer keeps (``layer.Z[t]``, the blocks in the order of the cell's ``gates``)."""
+    n, a_t = layer.n_features, layer.Z[t]
+    activations = layer.activations
+    return tuple(np.array(activations[role](a_t[:, i * n:(i + 1) * n]))
+                 for i, role in enumerate(layer.node_class.gate_activations))
 
 
 def _quantities(layer, per_step):

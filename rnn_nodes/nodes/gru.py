@@ -90,7 +90,7 @@ class GRUNode(RecurrentNode):
         self.h_n = h_time[:, 2 * n:]
         self.a_n = np.add(z_t[:, 2 * n:], r * self.h_n, out=a[:, 2 * n:])
         n_t = self.activation(self.a_n)
-        self.gates, self.h_prev = (r, z, n_t), h_prev
+        self.gate_values, self.h_prev = (r, z, n_t), h_prev
         h_out = None if state_out is None else state_out[0]
         return a, (np.add(n_t, z * (h_prev - n_t), out=h_out),)  # (1 - z) * n + z * h_{t-1}
 
@@ -115,7 +115,7 @@ class GRUNode(RecurrentNode):
         (dC_dh_prev,) : tuple of ndarray of shape (..., batch, n)
         """
         (dC_dh,), (dgates_t,) = gradients, derivatives
-        r, z, n_t = self.gates
+        r, z, n_t = self.gate_values
         n = n_t.shape[-1]
         delta_n = dC_dh * (1.0 - z) * dgates_t[:, 2 * n:]  # through h_t, then n = tanh(a_n)
         delta_z = dC_dh * (self.h_prev - n_t) * dgates_t[:, n:2 * n]

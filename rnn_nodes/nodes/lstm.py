@@ -94,7 +94,7 @@ class LSTMNode(RecurrentNode):
         c_t = np.multiply(f, c_prev, out=c_out)
         c_t += i * g
         self.tanh_c_t = tanh(c_t)
-        self.gates, self.c_prev, self.c_t = (i, f, g, o), c_prev, c_t
+        self.gate_values, self.c_prev, self.c_t = (i, f, g, o), c_prev, c_t
         return a, (np.multiply(o, self.tanh_c_t, out=h_out), c_t)
 
     def backward(self, gradients, derivatives, W_time_T, out=None):
@@ -122,7 +122,7 @@ class LSTMNode(RecurrentNode):
         (dC_dh_prev, dC_dc_prev) : tuple of ndarray of shape (..., batch, n)
         """
         (dC_dh, dC_dc), (dgates_t, dtanh_c_t) = gradients, derivatives
-        i, f, g, o = self.gates
+        i, f, g, o = self.gate_values
         dC_dc = dC_dc + dC_dh * o * dtanh_c_t  # through h_t = o * tanh(c_t)
         dC_dgates = stacked(dC_dc * g, dC_dc * self.c_prev, dC_dc * i, dC_dh * self.tanh_c_t)
         delta_t = np.multiply(dC_dgates, dgates_t, out=out)  # through the gate activations
