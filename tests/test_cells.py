@@ -180,8 +180,10 @@ def test_the_registry_refuses_a_second_class_under_a_taken_name():
         register_node(int)
     with pytest.raises(ValueError, match="unknown cell 'nope'.*register_node"):
         node_class("nope")
-    with pytest.raises(TypeError, match="argument `node`"):
+    with pytest.raises(TypeError, match="argument `cell`.*got 3.0"):
         RecurrentLayer(3, cell=3.0)
+    with pytest.raises(ValueError, match="argument `cell`, unknown cell 'nope'"):
+        RecurrentLayer(3, cell="nope")
     assert NODES["mgu"] is MGUNode
 
 

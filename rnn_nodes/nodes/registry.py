@@ -75,8 +75,8 @@ def _same_definition(a, b):
         ElmanNode, GRUNode, LSTMNode)
 
 
-def node_class(node):
-    """The node class of a name or a class; a class not registered yet is registered.
+def node_class(cell):
+    """The node class of a cell's name or class; a class not registered yet is registered.
 
     Raises
     ------
@@ -85,15 +85,15 @@ def node_class(node):
     TypeError
         For anything but a string or a :class:`~rnn_nodes.nodes.RecurrentNode` subclass.
     """
-    if isinstance(node, str):
-        if node not in NODES:
+    if isinstance(cell, str):
+        if cell not in NODES:
             raise ValueError(
-                f"Received an invalid value for argument `node`, unknown cell {node!r}; "
+                f"Received an invalid value for argument `cell`, unknown cell {cell!r}; "
                 f"known: {sorted(NODES)} (a cell of your own: import the module that "
                 "defines it, and decorate its class with rnn_nodes.nodes.register_node)")
-        return NODES[node]
-    if isinstance(node, type) and issubclass(node, RecurrentNode):
-        return register_node(node)
+        return NODES[cell]
+    if isinstance(cell, type) and issubclass(cell, RecurrentNode):
+        return register_node(cell)
     raise TypeError(
-        f"Received an invalid value for argument `node`, expected a cell's name or a "
-        f"subclass of rnn_nodes.nodes.RecurrentNode, got {node!r}")
+        f"Received an invalid value for argument `cell`, expected a cell's name or a "
+        f"subclass of rnn_nodes.nodes.RecurrentNode, got {cell!r}")
